@@ -1,0 +1,5 @@
+/**
+ * kvlab's public API: what the notebooks and other programs import. Kept small on purpose;
+ * documented in the README.
+ */
+export * from './memory/index.js';

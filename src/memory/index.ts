@@ -1,0 +1,6 @@
+export * from './dtype.js';
+export * from './policy.js';
+export * from './bytes.js';
+export * from './complexity.js';
+export * from './presets.js';
+export * from './format.js';
