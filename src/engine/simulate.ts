@@ -1,0 +1,64 @@
+/**
+ * Streams tokens through the decoder and measures the cache as it goes: what `kvlab simulate` prints and
+ * the notebooks plot. measuredBytes is the cache's own count from its float32 buffers; formulaBytes is
+ * src/memory's policyBytes for the same shape and policy with dtype fp32, so the two must agree.
+ */
+import { policyBytes, type CachePolicy } from '../memory/index.js';
+import { Decoder, decodeStepFlops, type DecoderConfig } from './decoder.js';
+import { Rng } from './rng.js';
+
+export interface SimulateOptions extends DecoderConfig {
+  /** Tokens to stream, M. */
+  tokens: number;
+  policy: CachePolicy;
+  /** Record a point every K tokens (and after the last); defaults to about 20 points. */
+  every?: number;
+  /** Called after each recorded point, for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SimulatePoint {
+  tokens: number;
+  measuredBytes: number;
+  formulaBytes: number;
+}
+
+export interface SimulateResult {
+  points: SimulatePoint[];
+  /** Decode steps per second over the whole run (measurement excluded). */
+  tokensPerSecond: number;
+  /** Floating-point throughput of those steps, counted by decodeStepFlops. */
+  gflops: number;
+}
+
+export function simulate(options: SimulateOptions): SimulateResult {
+  const { tokens, policy } = options;
+  if (!Number.isSafeInteger(tokens) || tokens <= 0) throw new RangeError(`tokens must be a whole number > 0 (got ${tokens})`);
+  const every = options.every ?? Math.max(1, Math.ceil(tokens / 20));
+  if (!Number.isSafeInteger(every) || every <= 0) throw new RangeError(`every must be a whole number > 0 (got ${every})`);
+
+  const decoder = new Decoder(options, policy);
+  const config = decoder.config;
+  const shape = { layers: config.layers, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim };
+  // The token stream is seeded too, apart from the weights, so a run is repeatable end to end.
+  const rng = new Rng(config.seed + 1);
+  const points: SimulatePoint[] = [];
+  let seconds = 0;
+  let flops = 0;
+  for (let m = 1; m <= tokens; m++) {
+    const token = rng.int(config.vocab);
+    const t0 = performance.now();
+    decoder.step(token);
+    seconds += (performance.now() - t0) / 1000;
+    flops += decodeStepFlops(config, decoder.cache.attendedSlots(0));
+    if (m % every === 0 || m === tokens) {
+      points.push({
+        tokens: m,
+        measuredBytes: decoder.cache.heldBytes(),
+        formulaBytes: policyBytes(shape, policy, m, 'fp32'),
+      });
+      options.onProgress?.(m, tokens);
+    }
+  }
+  return { points, tokensPerSecond: tokens / seconds, gflops: flops / seconds / 1e9 };
+}
