@@ -308,6 +308,11 @@ describe.each(LESSONS)('lesson %s', (file) => {
     expect(questions.length).toBeLessThanOrEqual(3);
   });
 
+  it('gives its sections distinct titles, so a notebook can name a section by its title', () => {
+    const titles = lines.filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim().toLowerCase());
+    expect(new Set(titles).size).toBe(titles.length);
+  });
+
   it('keeps each section to 1–4 paragraphs, so a notebook cell shows one idea', () => {
     for (const section of markdown.split(/^## /m).slice(1)) {
       const body = section.split('\n').slice(1).join('\n');
