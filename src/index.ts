@@ -3,3 +3,5 @@
  * documented in the README.
  */
 export * from './memory/index.js';
+export * from './render/chart.js';
+export * from './course/index.js';

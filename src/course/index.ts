@@ -1,0 +1,2 @@
+export * from './lessons.js';
+export * from './figures.js';
