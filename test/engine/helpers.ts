@@ -1,5 +1,6 @@
 /** Shared helpers for the engine tests: seeded data, float64 oracles written independently of src/engine. */
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { CachePolicy, WindowConvention } from '../../src/memory/index.js';
 import { Rng } from '../../src/engine/index.js';
 
