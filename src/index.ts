@@ -5,3 +5,4 @@
 export * from './memory/index.js';
 export * from './render/chart.js';
 export * from './course/index.js';
+export { loadBank, loadBanks, findBank, BankError, questionVariant, answerKey, gradeAnswer, gradeSubmission, renderQuestionMarkdown, selfCheck, type Bank, type Question, type QuestionVariant, type AnswerKey, type QuestionResult, type SubmissionResult } from './quiz/index.js';

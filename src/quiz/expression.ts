@@ -1,0 +1,146 @@
+/**
+ * Arithmetic expressions in banks ("2 * layers * heads * 128 * window * 2 / 2^20"): parsed by jsep into an
+ * AST, checked against a whitelist once when the bank loads, then compiled into closures. Nothing is ever
+ * handed to eval or Function; an expression can only name numbers, its symbols and six functions.
+ */
+import jsep from 'jsep';
+
+// jsep ships '^' as bitwise XOR (precedence 4). We want powers: above * and /, right-associative.
+// Unary minus binds tighter than any binary operator in jsep, so "-2^2" is (-2)^2 = 4: write -(2^2).
+jsep.addBinaryOp('^', 11, true);
+
+/** A compiled expression: evaluate against the values of its symbols. */
+export interface Expression {
+  readonly source: string;
+  /** Symbols it names, in order of first use. */
+  readonly symbols: readonly string[];
+  evaluate(scope: Readonly<Record<string, number>>): number;
+}
+
+/** Why an expression was refused, in words ("unknown symbol 'heads'"). */
+export class ExpressionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
+
+type Evaluator = (scope: Readonly<Record<string, number>>) => number;
+
+const FUNCTIONS: Readonly<Record<string, { arity: [number, number]; apply: (args: number[]) => number }>> = {
+  min: { arity: [1, Infinity], apply: (a) => Math.min(...a) },
+  max: { arity: [1, Infinity], apply: (a) => Math.max(...a) },
+  floor: { arity: [1, 1], apply: (a) => Math.floor(a[0]!) },
+  ceil: { arity: [1, 1], apply: (a) => Math.ceil(a[0]!) },
+  round: { arity: [1, 1], apply: (a) => Math.round(a[0]!) },
+  log2: { arity: [1, 1], apply: (a) => Math.log2(a[0]!) },
+};
+
+/** The functions an expression may call. */
+export const EXPRESSION_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS);
+
+/**
+ * Parses and checks an expression. `symbols` are the names it may use (the params, and `answer` in
+ * feedback); anything else is an ExpressionError.
+ */
+export function compileExpression(source: string, symbols: ReadonlySet<string>): Expression {
+  let ast: jsep.Expression;
+  try {
+    ast = jsep(source);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ExpressionError(`does not parse: ${message.replace(/ at character \d+$/, '')}${atCharacter(error)}`);
+  }
+  if (ast.type === 'Compound' && (ast.body as jsep.Expression[]).length === 0) {
+    throw new ExpressionError('is empty');
+  }
+  const used: string[] = [];
+  const evaluate = compileNode(ast, symbols, used);
+  return { source, symbols: used, evaluate };
+}
+
+function atCharacter(error: unknown): string {
+  const index = (error as { index?: unknown }).index;
+  return typeof index === 'number' ? ` (at character ${index + 1})` : '';
+}
+
+function compileNode(node: jsep.Expression, symbols: ReadonlySet<string>, used: string[]): Evaluator {
+  switch (node.type) {
+    case 'Literal': {
+      const value = (node as jsep.Literal).value;
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new ExpressionError(`may only contain numbers, not ${JSON.stringify((node as jsep.Literal).raw)}`);
+      }
+      return () => value;
+    }
+    case 'Identifier': {
+      const name = (node as jsep.Identifier).name;
+      if (!symbols.has(name)) {
+        if (name in FUNCTIONS) throw new ExpressionError(`uses the function '${name}' without calling it`);
+        const known = [...symbols];
+        throw new ExpressionError(
+          `names an unknown symbol '${name}' (known: ${known.length > 0 ? known.join(', ') : 'no params'})`,
+        );
+      }
+      if (!used.includes(name)) used.push(name);
+      return (scope) => scope[name]!;
+    }
+    case 'UnaryExpression': {
+      const { operator, argument } = node as jsep.UnaryExpression;
+      const inner = compileNode(argument, symbols, used);
+      if (operator === '-') return (scope) => -inner(scope);
+      if (operator === '+') return inner;
+      throw new ExpressionError(`uses the operator '${operator}'; only + - * / ^ are allowed`);
+    }
+    case 'BinaryExpression': {
+      const { operator, left, right } = node as jsep.BinaryExpression;
+      const a = compileNode(left, symbols, used);
+      const b = compileNode(right, symbols, used);
+      switch (operator) {
+        case '+':
+          return (s) => a(s) + b(s);
+        case '-':
+          return (s) => a(s) - b(s);
+        case '*':
+          return (s) => a(s) * b(s);
+        case '/':
+          return (s) => a(s) / b(s);
+        case '^':
+          return (s) => Math.pow(a(s), b(s));
+        default:
+          throw new ExpressionError(`uses the operator '${operator}'; only + - * / ^ are allowed`);
+      }
+    }
+    case 'CallExpression': {
+      const { callee, arguments: args } = node as jsep.CallExpression;
+      const name = callee.type === 'Identifier' ? (callee as jsep.Identifier).name : undefined;
+      const fn = name !== undefined && Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+      if (fn === undefined || name === undefined) {
+        throw new ExpressionError(
+          `calls ${name !== undefined ? `'${name}'` : 'a member (a.b())'}; only ${EXPRESSION_FUNCTIONS.join(', ')} may be called`,
+        );
+      }
+      const [lo, hi] = fn.arity;
+      if (args.length < lo || args.length > hi) {
+        throw new ExpressionError(`calls ${name}() with ${args.length} argument(s); it takes ${lo === hi ? lo : `${lo} or more`}`);
+      }
+      const parts = args.map((arg) => compileNode(arg, symbols, used));
+      return (s) => fn.apply(parts.map((p) => p(s)));
+    }
+    case 'MemberExpression':
+      throw new ExpressionError('may not access members (a.b or a[b]); use the param names directly');
+    default:
+      throw new ExpressionError(`may not contain ${describeNode(node.type)}; only numbers, params, + - * / ^, parentheses and ${EXPRESSION_FUNCTIONS.join(', ')}()`);
+  }
+}
+
+function describeNode(type: string): string {
+  const names: Record<string, string> = {
+    Compound: 'several expressions',
+    SequenceExpression: 'a comma list',
+    ConditionalExpression: 'a conditional (?:)',
+    ArrayExpression: 'an array',
+    ThisExpression: "'this'",
+  };
+  return names[type] ?? `a ${type}`;
+}

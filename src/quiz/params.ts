@@ -1,0 +1,33 @@
+/**
+ * Drawing a variant's params. Params are drawn in the order the bank writes them (YAML map order), one
+ * draw per list or range, none for a constant; a scenario's part sees the scenario's params and then
+ * draws its own from its own stream ("scenarioId/partId"). Shuffles for display continue the same stream
+ * after the params, so grading (which needs only the params) and display agree.
+ */
+import type { CompiledParam, CompiledQuestion } from './compiled.js';
+import { drawFor, type Draw } from './random.js';
+
+export function drawParams(
+  cq: CompiledQuestion,
+  bankId: string,
+  seed: number,
+  outer: Readonly<Record<string, number>> = {},
+): { values: Record<string, number>; draw: Draw } {
+  const draw = drawFor(bankId, cq.streamId, seed);
+  const values: Record<string, number> = { ...outer };
+  for (const param of cq.params) values[param.name] = drawParam(param, draw);
+  return { values, draw };
+}
+
+function drawParam(param: CompiledParam, draw: Draw): number {
+  switch (param.kind) {
+    case 'constant':
+      return param.value;
+    case 'list':
+      return param.values[draw.int(0, param.values.length - 1)]!;
+    case 'range': {
+      const i = draw.int(0, param.count - 1);
+      return Number((param.min + i * param.step).toFixed(param.decimals));
+    }
+  }
+}
