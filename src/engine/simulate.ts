@@ -13,7 +13,7 @@ export interface SimulateOptions extends DecoderConfig {
   policy: CachePolicy;
   /** Record a point every K tokens (and after the last); defaults to about 20 points. */
   every?: number;
-  /** Called after each recorded point, for a progress bar. */
+  /** Called every 1% of the tokens and at each point, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -42,6 +42,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
   const shape = { layers: config.layers, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim };
   // The token stream is seeded too, apart from the weights, so a run is repeatable end to end.
   const rng = new Rng(config.seed + 1);
+  const progressEvery = Math.max(1, Math.floor(tokens / 100));
   const points: SimulatePoint[] = [];
   let seconds = 0;
   let flops = 0;
@@ -51,14 +52,15 @@ export function simulate(options: SimulateOptions): SimulateResult {
     decoder.step(token);
     seconds += (performance.now() - t0) / 1000;
     flops += decodeStepFlops(config, decoder.cache.attendedSlots(0));
-    if (m % every === 0 || m === tokens) {
+    const point = m % every === 0 || m === tokens;
+    if (point) {
       points.push({
         tokens: m,
         measuredBytes: decoder.cache.heldBytes(),
         formulaBytes: policyBytes(shape, policy, m, 'fp32'),
       });
-      options.onProgress?.(m, tokens);
     }
+    if (point || m % progressEvery === 0) options.onProgress?.(m, tokens);
   }
   return { points, tokensPerSecond: tokens / seconds, gflops: flops / seconds / 1e9 };
 }

@@ -34,11 +34,13 @@ describe('simulate', () => {
     expect(full.points.map((p) => p.measuredBytes)).toEqual([1, 2, 3, 4].map((i) => i * 16 * 2 * 2 * 2 * 8 * 4));
   });
 
-  it('defaults to about 20 points and reports progress at each', () => {
+  it('defaults to about 20 points and reports progress at each point and every 1%', () => {
     const seen: number[] = [];
-    const result = simulate({ ...shape, tokens: 45, policy: { kind: 'cumulative' }, onProgress: (done) => seen.push(done) });
-    expect(result.points.length).toBe(Math.ceil(45 / 3));
-    expect(seen).toEqual(result.points.map((p) => p.tokens));
+    const result = simulate({ ...shape, tokens: 450, policy: { kind: 'cumulative' }, onProgress: (done) => seen.push(done) });
+    expect(result.points.length).toBe(Math.ceil(450 / 23));
+    expect(seen).toEqual(expect.arrayContaining(result.points.map((p) => p.tokens)));
+    expect(seen.filter((m) => m % 4 === 0).length).toBe(450 / 4 - 0.5);
+    expect(seen.at(-1)).toBe(450);
   });
 
   it('rejects a bad token count', () => {
