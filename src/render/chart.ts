@@ -31,7 +31,12 @@ export interface LineChartSpec {
   series: readonly LineSeries[];
   xScale?: AxisScale;
   yScale?: AxisScale;
-  /** Formats tick labels of the y axis, e.g. `formatBytes`. */
+  /**
+   * The y values are bytes: plot them in the binary unit (KiB, MiB, GiB, …) that fits the largest, so
+   * the ticks are round numbers of that unit, and name the unit on the axis.
+   */
+  yBytes?: boolean;
+  /** Formats tick labels of the y axis (ignored with yBytes). */
   yTicks?: (value: number) => string;
   xTicks?: (value: number) => string;
   /** Pixels; defaults 720 × 400. */
@@ -53,6 +58,8 @@ export interface BarChartSpec {
   yLabel: string;
   xLabel?: string;
   yScale?: AxisScale;
+  /** The values are bytes: plot them in one binary unit, as for line charts. */
+  yBytes?: boolean;
   yTicks?: (value: number) => string;
   /** Bars run left to right instead of bottom to top (long category names read better). */
   horizontal?: boolean;
@@ -96,6 +103,15 @@ function checkSize(width: number, height: number): void {
       throw new ChartSpecError(`chart ${name} must be a whole number of pixels in 16..8192 (got ${value})`);
     }
   }
+}
+
+const BYTE_UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** The binary unit the largest value reads best in: its divisor and name. */
+export function byteUnit(maxBytes: number): { divisor: number; unit: string } {
+  let power = 0;
+  while (power < BYTE_UNITS.length - 1 && maxBytes >= 1024 ** (power + 1)) power += 1;
+  return { divisor: 1024 ** power, unit: BYTE_UNITS[power]! };
 }
 
 function scaleType(scale: AxisScale | undefined): 'linear' | 'logarithmic' {
@@ -144,19 +160,22 @@ export function lineChartPng(spec: LineChartSpec): Uint8Array {
       }
     }
   }
+  const allPoints = spec.series.flatMap((s) => s.points);
+  const { divisor, unit } = spec.yBytes === true ? byteUnit(Math.max(...allPoints.map((p) => Math.abs(p.y)))) : { divisor: 1, unit: '' };
+  const xs = allPoints.map((p) => p.x);
   const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = spec.series.map((s, i) => {
     const color = colorAt(i, s.color);
     const style = s.style ?? 'line';
     return {
       label: s.label,
-      data: s.points.map((p) => ({ x: p.x, y: p.y })),
+      data: s.points.map((p) => ({ x: p.x, y: p.y / divisor })),
       borderColor: color,
       backgroundColor: color,
       showLine: style !== 'points',
       borderDash: style === 'dashed' ? [6, 4] : [],
       borderWidth: 2,
       pointRadius: style === 'points' ? 4 : 0,
-      pointStyle: style === 'points' ? 'circle' : false,
+      pointStyle: style === 'points' ? 'circle' : 'line',
       tension: 0,
     };
   });
@@ -166,18 +185,24 @@ export function lineChartPng(spec: LineChartSpec): Uint8Array {
     options: {
       ...staticOptions(),
       parsing: false,
-      plugins: { title: { display: true, text: spec.title }, legend: { position: 'bottom' } },
+      plugins: {
+        title: { display: true, text: spec.title },
+        legend: { position: 'bottom', labels: { usePointStyle: true } },
+      },
       scales: {
         x: {
           type: scaleType(spec.xScale),
+          // The axis ends where the data does, not at the next round tick.
+          min: allPoints.length > 0 ? Math.min(...xs) : undefined,
+          max: allPoints.length > 0 ? Math.max(...xs) : undefined,
           title: { display: true, text: spec.xLabel },
           ticks: { callback: tickCallback(spec.xTicks) },
         },
         y: {
           type: scaleType(spec.yScale),
           beginAtZero: spec.yScale !== 'log',
-          title: { display: true, text: spec.yLabel },
-          ticks: { callback: tickCallback(spec.yTicks) },
+          title: { display: true, text: spec.yBytes === true ? `${spec.yLabel} (${unit})` : spec.yLabel },
+          ticks: { callback: tickCallback(spec.yBytes === true ? undefined : spec.yTicks) },
         },
       },
     },
@@ -198,6 +223,8 @@ export function barChartPng(spec: BarChartSpec): Uint8Array {
       throw new ChartSpecError(`series '${s.label}' has a value that is not a finite number`);
     }
   }
+  const { divisor, unit } =
+    spec.yBytes === true ? byteUnit(Math.max(...spec.series.flatMap((s) => s.values.map(Math.abs)))) : { divisor: 1, unit: '' };
   const valueAxis = spec.horizontal === true ? 'x' : 'y';
   const categoryAxis = spec.horizontal === true ? 'y' : 'x';
   const config: ChartConfiguration<'bar', number[], string> = {
@@ -206,7 +233,7 @@ export function barChartPng(spec: BarChartSpec): Uint8Array {
       labels: [...spec.categories],
       datasets: spec.series.map((s, i) => ({
         label: s.label,
-        data: [...s.values],
+        data: s.values.map((v) => v / divisor),
         backgroundColor: colorAt(i, s.color),
       })),
     },
@@ -222,8 +249,8 @@ export function barChartPng(spec: BarChartSpec): Uint8Array {
         [valueAxis]: {
           type: scaleType(spec.yScale),
           beginAtZero: spec.yScale !== 'log',
-          title: { display: true, text: spec.yLabel },
-          ticks: { callback: tickCallback(spec.yTicks) },
+          title: { display: true, text: spec.yBytes === true ? `${spec.yLabel} (${unit})` : spec.yLabel },
+          ticks: { callback: tickCallback(spec.yBytes === true ? undefined : spec.yTicks) },
         },
       },
     },
