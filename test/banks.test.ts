@@ -1,0 +1,456 @@
+/**
+ * The course's question banks (quizzes/*.yaml) are checked like code:
+ *
+ * - every bank loads through the quiz engine with no problems, and bank ids are unique;
+ * - every card of the course material (../shared/seed/course-card.txt) is covered by at least one question
+ *   tagged `card:<slug>`, and no question names a card that does not exist;
+ * - every numeric question about memory (tag `memory-formula`) is recomputed through the memory module
+ *   (src/memory) for seeds 0..199 by a checker below; a memory question without a checker fails;
+ * - no numeric feedback entry can fire on the correct answer, and each one grades as wrong;
+ * - scenarios have ≥ 3 parts of ≥ 2 types with a parameterized numeric part, and every wrong choice in any
+ *   bank has feedback;
+ * - a submission built from the answer key scores full marks, an empty one scores 0.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  type AttentionShape,
+  type CachePolicy,
+  type LayerKind,
+  bytesPerToken,
+  findModel,
+  heldPairs,
+  kvCacheMemory,
+  policyBytes,
+} from '../src/memory/index.js';
+import {
+  type AnswerKey,
+  type Bank,
+  type NumericQuestion,
+  type Question,
+  answerKey,
+  bankFiles,
+  compileExpression,
+  gradeAnswer,
+  gradeSubmission,
+  loadBank,
+  loadBanks,
+  questionVariant,
+  withinTolerance,
+} from '../src/quiz/index.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const quizDir = join(root, 'quizzes');
+const courseCard = readFileSync(resolve(root, '..', 'shared', 'seed', 'course-card.txt'), 'utf8');
+
+/**
+ * The cards of the course material, by slug. `title` is the card's title as the material prints it, or, for
+ * a card that is a bare question, a sentence of that question (the test finds each one in the material).
+ */
+const CARDS: readonly { slug: string; title: string }[] = [
+  { slug: 'space-complexity-swa', title: 'Space Complexity of Sliding Window Attention' },
+  { slug: 'formula-fixed-size-window-memory', title: 'Formula for Fixed-Size Window Memory' },
+  { slug: 'window-cache-fixed-size-memory', title: 'Window-based Cache as an Example of Fixed-Size Memory' },
+  { slug: 'window-size-nc', title: 'Window Size (n_c)' },
+  { slug: 'attention-tradeoff-100-window', title: 'What is the fundamental trade-off between these two approaches?' },
+  { slug: 'applying-swa', title: 'Applying Sliding Window Attention' },
+  {
+    slug: 'window-memory-growth-tf',
+    title: 'the amount of memory required to store the keys and values for the attention calculation increases as the input sequence gets longer',
+  },
+  { slug: 'design-documenting-memory-subsystem', title: 'Your team is documenting the memory subsystem of a' },
+  { slug: 'design-reviewing-two-memory-designs', title: 'You are reviewing two candidate memory designs for' },
+  { slug: 'design-deploying-internal-assistant', title: 'You’re deploying an internal LLM assistant that mu' },
+  { slug: 'design-monitoring-feature', title: 'You’re designing an internal LLM feature that moni' },
+  { slug: 'case-support-chat-postmortem', title: 'Post-Incident Review: Memory Design for Long-Running Customer Support Chats' },
+  { slug: 'case-segment-dual-memory', title: 'Diagnosing Long-Range Failures in a Segment-Processed LLM with Dual Memory' },
+  { slug: 'case-enterprise-summarization', title: 'Choosing a Memory Architecture for Long-Context Enterprise Summarization' },
+  { slug: 'case-long-document-qa', title: 'Postmortem: Long-Document QA Failures Under Fixed-Window vs Compressive Memory' },
+  {
+    slug: 'case-regulated-audit-assistant',
+    title: 'Selecting and Justifying a Long-Context Memory Design for a Regulated Audit Assistant',
+  },
+  { slug: 'case-agent-incident-triage', title: 'Incident Triage: Long-Running Agent Workflow with Windowed vs Compressive Memory' },
+  { slug: 'optimizing-long-document-memory', title: 'Optimizing Memory for Long-Document Processing' },
+  {
+    slug: 'cache-2048-at-token-5000',
+    title: 'How will the memory allocated for this cache change as the model generates the 5000th token',
+  },
+  { slug: 'comparing-kv-cache-growth', title: 'Comparing KV Cache Memory Growth' },
+  {
+    slug: 'window-512-growing-document',
+    title: 'As the model processes a document that grows from 1,000 tokens to 100,000 tokens in length',
+  },
+  { slug: 'chatbot-memory-optimization', title: 'Chatbot Memory Optimization' },
+  { slug: 'comparing-attention-memory-usage', title: 'Comparing Memory Usage of Attention Mechanisms' },
+];
+
+/** Case studies and design prompts: each must be a scenario of its own. */
+const SCENARIO_CARDS = CARDS.map((c) => c.slug).filter((s) => s.startsWith('case-') || s.startsWith('design-'));
+
+const MEMORY_TAG = 'memory-formula';
+const SEEDS = Array.from({ length: 200 }, (_, i) => i);
+const KiB = 2 ** 10;
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+type Params = Readonly<Record<string, number>>;
+
+/** A param the checker needs; a missing one is a bank/checker mismatch, not NaN arithmetic. */
+function p(params: Params, name: string): number {
+  const value = params[name];
+  if (value === undefined) throw new Error(`param '${name}' is not drawn (params: ${Object.keys(params).join(', ')})`);
+  return value;
+}
+
+const shape = (layers: number, heads: number, kvHeads: number, headDim: number): AttentionShape => ({ layers, heads, kvHeads, headDim });
+const full: CachePolicy = { kind: 'full' };
+const window = (w: number): CachePolicy => ({ kind: 'window', window: w });
+const sinks = (w: number, s: number): CachePolicy => ({ kind: 'sinks', window: w, sinks: s });
+
+/** Bytes of a real model's cache from its preset; `asFullAttention` drops its window and layer pattern. */
+function presetBytes(name: string, tokens: number, asFullAttention = false): number {
+  const preset = findModel(name);
+  if (!preset) throw new Error(`no preset '${name}'`);
+  const query = { layers: preset.layers, heads: preset.heads, kvHeads: preset.kvHeads, headDim: preset.headDim, tokens };
+  if (asFullAttention || preset.window === undefined) return kvCacheMemory(query).bytes;
+  return kvCacheMemory({ ...query, window: preset.window, layerPattern: preset.layerPattern }).bytes;
+}
+
+/** A compressive memory at the moment both FIFOs are full and no pooling group is in progress. */
+function compressiveFullBytes(s: AttentionShape, w: number, compression: number, slots: number): number {
+  const policy: CachePolicy = { kind: 'compressive', window: w, segment: compression * 64, compression, compressedSlots: slots };
+  return policyBytes(s, policy, w + compression * slots);
+}
+
+/** The 48-layer code-assistant model of the design review: A windowed everywhere, B 40 local + 8 global. */
+const reviewShape = shape(48, 32, 8, 128);
+const reviewPattern: LayerKind[] = Array.from({ length: 48 }, (_, i) => ((i + 1) % 6 === 0 ? 'global' : 'local'));
+const designA = (windowA: number, tokens: number) => kvCacheMemory({ ...reviewShape, tokens, window: windowA }).bytes;
+const designB = (tokens: number) => kvCacheMemory({ ...reviewShape, tokens, window: 1024, layerPattern: reviewPattern }).bytes;
+
+/** The smallest m > 1024 at which design B holds at least as much as design A, by bisection on the module. */
+function crossover(windowA: number): number {
+  let lo = 1025;
+  let hi = 1 << 22;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (designB(mid) >= designA(windowA, mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Expected answers of the memory questions, recomputed through src/memory from the drawn params. Keys are
+ * "bank:question" or "bank:scenario/part".
+ */
+const CHECKERS: Readonly<Record<string, (params: Params) => number>> = {
+  // sliding-window-basics
+  'sliding-window-basics:apply-attended-keys': (x) => heldPairs(window(p(x, 'window')), p(x, 'tokens')),
+  'sliding-window-basics:tradeoff-cost-ratio': (x) =>
+    policyBytes(shape(1, 1, 1, 1), full, p(x, 'tokens')) / policyBytes(shape(1, 1, 1, 1), window(100), p(x, 'tokens')),
+  'sliding-window-basics:cache-2048-ratio': (x) =>
+    policyBytes(shape(1, 1, 1, 1), window(2048), p(x, 'later')) / policyBytes(shape(1, 1, 1, 1), window(2048), 5000),
+
+  // kv-memory-formula
+  'kv-memory-formula:bytes-per-token': (x) => bytesPerToken(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim'))) / KiB,
+  'kv-memory-formula:full-cache-mib': (x) =>
+    policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim')), full, p(x, 'tokens')) / MiB,
+  'kv-memory-formula:window-cache-mib': (x) =>
+    policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim')), window(p(x, 'window')), p(x, 'tokens')) / MiB,
+  'kv-memory-formula:window-savings-ratio': (x) =>
+    policyBytes(shape(1, 1, 1, 1), full, p(x, 'tokens')) / policyBytes(shape(1, 1, 1, 1), window(p(x, 'window')), p(x, 'tokens')),
+  'kv-memory-formula:gqa-cache-mib': (x) =>
+    policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'kv_heads'), p(x, 'head_dim')), full, p(x, 'tokens')) / MiB,
+  'kv-memory-formula:mqa-cache-mib': (x) =>
+    policyBytes(shape(p(x, 'layers'), p(x, 'heads'), 1, p(x, 'head_dim')), full, p(x, 'tokens')) / MiB,
+  'kv-memory-formula:int8-window-cache-mib': (x) =>
+    policyBytes(shape(p(x, 'layers'), p(x, 'kv_heads'), p(x, 'kv_heads'), p(x, 'head_dim')), window(p(x, 'window')), p(x, 'tokens'), 'int8') / MiB,
+  'kv-memory-formula:fp32-full-cache-gib': (x) =>
+    policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim')), full, p(x, 'tokens'), 'fp32') / GiB,
+  'kv-memory-formula:batch-window-cache-gib': (x) =>
+    policyBytes(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), p(x, 'head_dim')), window(p(x, 'window')), p(x, 'tokens'), 'fp16', p(x, 'batch')) / GiB,
+  'kv-memory-formula:tokens-fit-budget': (x) =>
+    Math.floor((p(x, 'budget_gib') * GiB) / bytesPerToken(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), p(x, 'head_dim')))),
+  'kv-memory-formula:sequences-fit-window': (x) =>
+    Math.floor(
+      (p(x, 'budget_gib') * GiB) /
+        policyBytes(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), p(x, 'head_dim')), window(p(x, 'window')), 10 * p(x, 'window')),
+    ),
+
+  // fixed-size-memories
+  'fixed-size-memories:sinks-cache-kib': (x) =>
+    policyBytes(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), p(x, 'head_dim')), sinks(p(x, 'window'), p(x, 'sinks')), p(x, 'tokens')) / KiB,
+  'fixed-size-memories:cumulative-memory-kib': (x) =>
+    policyBytes(shape(p(x, 'layers'), 48, p(x, 'kv_heads'), p(x, 'head_dim')), { kind: 'cumulative' }, p(x, 'tokens')) / KiB,
+  'fixed-size-memories:moving-average-held-kib': (x) =>
+    policyBytes(shape(p(x, 'layers'), 16, p(x, 'kv_heads'), p(x, 'head_dim')), { kind: 'moving-average', window: p(x, 'window') }, p(x, 'tokens')) / KiB,
+  'fixed-size-memories:compressive-held-mib': (x) =>
+    compressiveFullBytes(shape(p(x, 'layers'), 16, p(x, 'kv_heads'), p(x, 'head_dim')), p(x, 'window'), p(x, 'compression'), p(x, 'compressed_slots')) / MiB,
+
+  // real-models
+  'real-models:gpt2-full-cache-mib': (x) => presetBytes('gpt2', p(x, 'tokens')) / MiB,
+  'real-models:llama2-7b-cache-gib': (x) => presetBytes('llama-2-7b', p(x, 'tokens')) / GiB,
+  'real-models:llama3-8b-cache-gib': (x) => presetBytes('llama-3-8b', p(x, 'tokens')) / GiB,
+  'real-models:mistral-window-mib': (x) => presetBytes('mistral-7b', p(x, 'tokens')) / MiB,
+  'real-models:mistral-full-at-32k-ratio': (x) => presetBytes('mistral-7b', p(x, 'tokens'), true) / presetBytes('mistral-7b', p(x, 'tokens')),
+  'real-models:gemma2-9b-hybrid-mib': (x) => presetBytes('gemma-2-9b', p(x, 'tokens')) / MiB,
+  'real-models:gemma2-9b-growth-per-token': (x) => (presetBytes('gemma-2-9b', p(x, 'tokens') + 1) - presetBytes('gemma-2-9b', p(x, 'tokens'))) / KiB,
+  'real-models:gemma3-4b-hybrid-mib': (x) => presetBytes('gemma-3-4b', p(x, 'tokens')) / MiB,
+
+  // case studies
+  'case-support-chat:support-chat-postmortem/full-cache-gib': (x) => policyBytes(shape(32, 32, 8, 128), full, p(x, 'long_tokens')) / GiB,
+  'case-support-chat:support-chat-postmortem/hotfix-cache-mib': (x) =>
+    policyBytes(shape(32, 32, 8, 128), sinks(p(x, 'window'), 4), p(x, 'long_tokens')) / MiB,
+  'case-segment-dual-memory:dual-memory-diagnosis/memory-mib': (x) =>
+    compressiveFullBytes(shape(24, 16, 16, 64), p(x, 'window'), p(x, 'compression'), p(x, 'compressed_slots')) / MiB,
+  'case-enterprise-summarization:summarization-architecture/full-mib': (x) => presetBytes('gemma-3-4b', p(x, 'doc_tokens'), true) / MiB,
+  'case-enterprise-summarization:summarization-architecture/hybrid-mib': (x) => presetBytes('gemma-3-4b', p(x, 'doc_tokens')) / MiB,
+  'case-long-document-qa:long-document-qa-postmortem/extra-memory-mib': (x) => {
+    const s = shape(32, 32, 8, 128);
+    const w = p(x, 'window');
+    const slots = p(x, 'compressed_slots');
+    return (compressiveFullBytes(s, w, 4, slots) - policyBytes(s, window(w), w + 4 * slots)) / MiB;
+  },
+  'case-regulated-audit:audit-memory-design/node-kv-gib': (x) =>
+    policyBytes(shape(32, 32, 8, 128), sinks(p(x, 'window'), 4), 200_000, 'fp16', p(x, 'sessions')) / GiB,
+  'case-agent-incident-triage:agent-triage/windowed-cache-mib': (x) =>
+    policyBytes(shape(32, 32, 8, 128), window(p(x, 'window')), p(x, 'ticket_tokens') + p(x, 'calls') * p(x, 'tool_tokens')) / MiB,
+
+  // design prompts
+  'case-documenting-memory-subsystem:memory-subsystem-doc/batch-gib': (x) =>
+    policyBytes(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), 128), window(p(x, 'window')), 10 * p(x, 'window'), 'fp16', p(x, 'batch')) / GiB,
+  'case-reviewing-two-designs:two-designs-review/design-a-mib': (x) => designA(p(x, 'window_a'), p(x, 'tokens')) / MiB,
+  'case-reviewing-two-designs:two-designs-review/design-b-mib': (x) => designB(p(x, 'tokens')) / MiB,
+  'case-reviewing-two-designs:two-designs-review/crossover-tokens': (x) => {
+    const m = crossover(p(x, 'window_a'));
+    // The bank asks for the length where the two are *equal*; the module must agree that they are.
+    if (designA(p(x, 'window_a'), m) !== designB(m)) throw new Error(`no exact crossover at ${m}`);
+    return m;
+  },
+  'case-deploying-internal-assistant:internal-assistant-capacity/sessions-full': (x) =>
+    Math.floor((p(x, 'budget_gib') * GiB) / presetBytes('mistral-7b', 32768, true)),
+  'case-deploying-internal-assistant:internal-assistant-capacity/sessions-window': (x) =>
+    Math.floor((p(x, 'budget_gib') * GiB) / policyBytes(shape(32, 32, 8, 128), window(p(x, 'window')), 32768)),
+  'case-monitoring-feature:stream-monitor-design/full-gib': (x) =>
+    policyBytes(shape(24, 16, 4, 128), full, p(x, 'rate') * p(x, 'hours')) / GiB,
+  'case-monitoring-feature:stream-monitor-design/window-sinks-mib': (x) =>
+    policyBytes(shape(24, 16, 4, 128), sinks(p(x, 'window'), 4), p(x, 'rate') * p(x, 'hours')) / MiB,
+};
+
+/** One gradable unit: a question, or a part of a scenario, with its drawn params for a seed. */
+interface Item {
+  bank: Bank;
+  key: string;
+  question: Question;
+  /** The enclosing scenario, for a part. */
+  scenario?: Question;
+  /** Params in scope (a part sees its scenario's) and the correct answer, for a seed. */
+  variant(seed: number): { params: Params; answer: AnswerKey };
+}
+
+function itemsOf(bank: Bank): Item[] {
+  const items: Item[] = [];
+  for (const question of bank.questions) {
+    items.push({
+      bank,
+      key: `${bank.id}:${question.id}`,
+      question,
+      variant: (seed) => ({ params: questionVariant(bank, question.id, seed).params, answer: answerKey(bank, question.id, seed) }),
+    });
+    if (question.type !== 'scenario') continue;
+    for (const part of question.parts) {
+      items.push({
+        bank,
+        key: `${bank.id}:${question.id}/${part.id}`,
+        question: part,
+        scenario: question,
+        variant: (seed) => {
+          const outer = questionVariant(bank, question.id, seed);
+          const own = outer.parts?.find((v) => v.id === part.id);
+          const key = answerKey(bank, question.id, seed);
+          const partKey = key.type === 'scenario' ? key.answer[part.id] : undefined;
+          if (!own || !partKey) throw new Error(`${bank.id}:${question.id}: no variant or key for part '${part.id}'`);
+          return { params: { ...outer.params, ...own.params }, answer: partKey };
+        },
+      });
+    }
+  }
+  return items;
+}
+
+/** The answer a submission gives for a key (a scenario's is a map of its parts'). */
+function submitted(key: AnswerKey): unknown {
+  if (key.type === 'scenario') return Object.fromEntries(Object.entries(key.answer).map(([id, k]) => [id, submitted(k)]));
+  return key.answer;
+}
+
+function numericAnswer(key: AnswerKey): number {
+  if (key.type !== 'numeric') throw new Error(`expected a numeric key, got ${key.type}`);
+  return key.answer;
+}
+
+const banks = loadBanks(quizDir);
+const items = banks.flatMap(itemsOf);
+const numericItems = items.filter((i): i is Item & { question: NumericQuestion } => i.question.type === 'numeric');
+const memoryItems = numericItems.filter((i) => i.question.tags.includes(MEMORY_TAG));
+
+describe('question banks load', () => {
+  it.each(bankFiles(quizDir).map((f) => [f.slice(root.length + 1), f]))('%s loads with no problems', (_name, file) => {
+    expect(() => loadBank(file)).not.toThrow();
+  });
+
+  it('loads as one set with unique bank ids, and every file is a bank', () => {
+    expect(banks.length).toBe(bankFiles(quizDir).length);
+    expect(new Set(banks.map((b) => b.id)).size).toBe(banks.length);
+  });
+});
+
+describe('course cards', () => {
+  it.each(CARDS.map((c) => [c.slug, c.title]))('card %s is in the course material', (_slug, title) => {
+    expect(courseCard).toContain(title);
+  });
+
+  it.each(CARDS.map((c) => [c.slug]))('card %s is covered by at least one question', (slug) => {
+    const tag = `card:${slug}`;
+    const covering = items.filter((i) => i.question.tags.includes(tag)).map((i) => i.key);
+    expect(covering, `no question is tagged ${tag}`).not.toEqual([]);
+  });
+
+  it('every card tag names a known card', () => {
+    const known = new Set(CARDS.map((c) => `card:${c.slug}`));
+    const unknown = items.flatMap((i) => i.question.tags.filter((t) => t.startsWith('card:') && !known.has(t)).map((t) => `${i.key}: ${t}`));
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(SCENARIO_CARDS.map((s) => [s]))('case %s has a scenario of its own', (slug) => {
+    const scenarios = items.filter((i) => i.question.type === 'scenario' && !i.scenario && i.question.tags.includes(`card:${slug}`));
+    expect(scenarios.length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('memory questions agree with the memory module', () => {
+  it('there are memory questions, and every one has a checker (and every checker a question)', () => {
+    expect(memoryItems.length).toBeGreaterThanOrEqual(30);
+    const keys = new Set(memoryItems.map((i) => i.key));
+    expect(memoryItems.map((i) => i.key).filter((k) => !(k in CHECKERS))).toEqual([]);
+    expect(Object.keys(CHECKERS).filter((k) => !keys.has(k))).toEqual([]);
+  });
+
+  it('only numeric questions carry the memory tag', () => {
+    const misplaced = items.filter((i) => i.question.tags.includes(MEMORY_TAG) && i.question.type !== 'numeric').map((i) => i.key);
+    expect(misplaced).toEqual([]);
+  });
+
+  it.each(memoryItems.map((i) => [i.key, i]))('%s equals the module for seeds 0..199', (_key, item) => {
+    const check = CHECKERS[item.key]!;
+    for (const seed of SEEDS) {
+      const { params, answer } = item.variant(seed);
+      const expected = check(params);
+      const actual = numericAnswer(answer);
+      expect(Number.isFinite(expected), `${item.key} seed ${seed}: checker gave ${expected}`).toBe(true);
+      expect(Math.abs(actual - expected), `${item.key} seed ${seed} ${JSON.stringify(params)}: bank ${actual}, module ${expected}`).toBeLessThanOrEqual(
+        1e-9 * Math.abs(expected),
+      );
+    }
+  });
+
+  it.each(memoryItems.filter((i) => i.question.unit !== undefined).map((i) => [i.key, i]))(
+    '%s names its unit in the prompt and has feedback for the classic slips',
+    (_key, item) => {
+      const q = item.question;
+      const unit = q.unit!;
+      expect(q.prompt, 'the prompt must say which unit is expected').toContain(unit);
+      const values = q.feedback.map((f) => String(f.value ?? '').replace(/\s+/g, ''));
+      expect(values, 'feedback for the missing factor 2 (K and V)').toContain('answer/2');
+      const decimal: Record<string, string> = { KiB: 'answer*1.024', MiB: 'answer*1.048576', GiB: 'answer*1.073741824' };
+      if (unit in decimal) expect(values, `feedback for decimal units instead of ${unit}`).toContain(decimal[unit]);
+    },
+  );
+});
+
+describe('numeric feedback', () => {
+  it.each(numericItems.filter((i) => i.question.feedback.length > 0).map((i) => [i.key, i]))(
+    '%s: no feedback value can fire on the correct answer, and each is graded wrong',
+    (_key, item) => {
+      const q = item.question;
+      const scenarioParams = item.scenario ? Object.keys(item.scenario.params) : [];
+      const symbols = new Set([...scenarioParams, ...Object.keys(q.params), 'answer']);
+      const feedback = q.feedback.map((f) => {
+        if (f.value === undefined) return undefined;
+        const source = f.value;
+        return typeof source === 'number' ? () => source : (scope: Params) => compileExpression(source, symbols).evaluate(scope);
+      });
+      for (const seed of SEEDS.slice(0, 50)) {
+        const { params, answer } = item.variant(seed);
+        const correct = numericAnswer(answer);
+        const tolerance = answer.type === 'numeric' ? answer.tolerance : {};
+        for (const [i, value] of feedback.entries()) {
+          if (!value) continue;
+          const wrong = value({ ...params, answer: correct });
+          expect(
+            withinTolerance(wrong, correct, tolerance) || withinTolerance(correct, wrong, tolerance),
+            `${item.key} seed ${seed}: feedback[${i}] (${String(q.feedback[i]!.value)}) = ${wrong} is within tolerance of the answer ${correct}`,
+          ).toBe(false);
+          if (!item.scenario) {
+            const graded = gradeAnswer(item.bank, q.id, wrong, seed);
+            expect(graded.score).toBe(0);
+            expect(graded.feedback.length).toBeGreaterThan(0);
+          }
+        }
+      }
+    },
+  );
+});
+
+describe('scenarios and choices', () => {
+  const scenarios = items.filter((i) => i.question.type === 'scenario');
+
+  it('there are at least ten scenarios', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(scenarios.map((i) => [i.key, i]))('%s: ≥ 3 parts, ≥ 2 types, a parameterized memory part', (_key, item) => {
+    const q = item.question;
+    if (q.type !== 'scenario') throw new Error('not a scenario');
+    expect(q.parts.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(q.parts.map((p) => p.type)).size).toBeGreaterThanOrEqual(2);
+    const memoryParts = q.parts.filter((p) => p.type === 'numeric' && p.tags.includes(MEMORY_TAG));
+    expect(memoryParts.length).toBeGreaterThanOrEqual(1);
+    // Per-student: each memory part's answer takes more than one value over the seeds.
+    for (const part of memoryParts) {
+      const partItem = items.find((i) => i.key === `${item.key}/${part.id}`)!;
+      const answers = new Set(SEEDS.map((s) => numericAnswer(partItem.variant(s).answer)));
+      expect(answers.size, `${partItem.key} gives the same answer to every student`).toBeGreaterThan(1);
+    }
+  });
+
+  it.each(items.filter((i) => i.question.type === 'single-choice' || i.question.type === 'multiple-choice').map((i) => [i.key, i]))(
+    '%s: every wrong choice has feedback',
+    (_key, item) => {
+      const q = item.question;
+      if (q.type !== 'single-choice' && q.type !== 'multiple-choice') throw new Error('not a choice question');
+      const bare = q.choices.filter((c) => !c.correct && (c.feedback ?? '').trim() === '').map((c) => c.id);
+      expect(bare).toEqual([]);
+    },
+  );
+});
+
+describe('grading the answer key', () => {
+  it.each(banks.map((b) => [b.id, b]))('%s: the key scores full marks and an empty submission 0', (_id, bank) => {
+    for (const seed of SEEDS.slice(0, 20)) {
+      const answers = Object.fromEntries(bank.questions.map((q) => [q.id, submitted(answerKey(bank, q.id, seed))]));
+      const perfect = gradeSubmission(bank, { student: 's001', bank: bank.id, seed, answers });
+      expect(perfect.max).toBeGreaterThan(0);
+      expect(perfect.score, `seed ${seed}: ${JSON.stringify(Object.entries(perfect.questions).filter(([, r]) => !r.correct).map(([id]) => id))}`).toBe(
+        perfect.max,
+      );
+      const empty = gradeSubmission(bank, { student: 's002', bank: bank.id, seed, answers: {} });
+      expect(empty.score).toBe(0);
+      expect(empty.max).toBe(perfect.max);
+    }
+  });
+});
