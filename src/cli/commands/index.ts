@@ -4,5 +4,8 @@
 import type { RegisterCommand } from '../main.js';
 import { registerSimulate } from './simulate.js';
 import { registerAttend } from './attend.js';
+import { registerLint } from './lint.js';
+import { registerQuiz } from './quiz.js';
+import { registerGrade } from './grade.js';
 
-export const COMMANDS: RegisterCommand[] = [registerSimulate, registerAttend];
+export const COMMANDS: RegisterCommand[] = [registerSimulate, registerAttend, registerLint, registerQuiz, registerGrade];

@@ -1,0 +1,45 @@
+/** Resolving a BANK argument (an id under quizzes/ or a path to a bank file) for the quiz commands. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CliIO } from '../io.js';
+import { UsageError } from '../errors.js';
+import { BankError, bankFiles, checkBanks, loadBank, type Bank } from '../../quiz/index.js';
+import { displayPath } from './lint.js';
+
+/** A bank's problems end a command with exit 2: each problem on its own line, then what to do. */
+export class BankProblems extends UsageError {
+  constructor(readonly problems: readonly string[]) {
+    super(`${problems.join('\nkvlab: ')}\nkvlab: fix the bank (kvlab lint lists every problem)`);
+  }
+}
+
+export function looksLikePath(arg: string): boolean {
+  return /\.ya?ml$/i.test(arg) || arg.includes('/') || arg.includes('\\');
+}
+
+/** The valid banks under <cwd>/quizzes, and the problems of the others. */
+export function courseBanks(io: CliIO): { banks: Bank[]; problems: string[] } {
+  const dir = resolve(io.cwd, 'quizzes');
+  if (!existsSync(dir)) throw new UsageError(`no quizzes/ folder in ${io.cwd}; run kvlab from the course folder or give a bank file`);
+  const files = bankFiles(dir).map((file) => ({ file, display: displayPath(io, file) }));
+  return checkBanks(files);
+}
+
+export function resolveBank(io: CliIO, arg: string): Bank {
+  const asPath = resolve(io.cwd, arg);
+  if (looksLikePath(arg) || (existsSync(asPath) && !arg.match(/^[a-z0-9-]+$/))) {
+    if (!existsSync(asPath)) throw new UsageError(`bank file '${arg}' does not exist`);
+    try {
+      return loadBank(asPath, displayPath(io, asPath));
+    } catch (error) {
+      if (error instanceof BankError) throw new BankProblems(error.problems);
+      throw error;
+    }
+  }
+  // A broken bank elsewhere in quizzes/ does not stop work on a valid one.
+  const { banks, problems } = courseBanks(io);
+  const bank = banks.find((b) => b.id === arg);
+  if (!bank && problems.length > 0) throw new BankProblems(problems);
+  if (!bank) throw new UsageError(`no bank '${arg}' under quizzes/; use one of: ${banks.map((b) => b.id).join(', ')} (or a path to a bank file)`);
+  return bank;
+}

@@ -1,0 +1,69 @@
+/**
+ * kvlab lint [PATH…]: validates bank files (default quizzes/). Every problem of every file is listed,
+ * one line each as file:line:col, then exit 2; a clean run prints a summary and exits 0.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve, isAbsolute } from 'node:path';
+import type { RegisterCommand } from '../main.js';
+import type { CliIO } from '../io.js';
+import { printJson } from '../io.js';
+import { EXIT, UsageError } from '../errors.js';
+import { bankFiles, checkBanks, type Bank } from '../../quiz/index.js';
+
+/** How a path is shown to the user: relative to where they ran kvlab, when it is below it. */
+export function displayPath(io: CliIO, absolute: string): string {
+  const rel = relative(io.cwd, absolute);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
+}
+
+/** Bank files named by the user's paths (files, or folders of *.yaml / *.yml). */
+export function bankPaths(io: CliIO, paths: readonly string[]): { file: string; display: string }[] {
+  const out: { file: string; display: string }[] = [];
+  for (const path of paths) {
+    const absolute = resolve(io.cwd, path);
+    if (!existsSync(absolute)) throw new UsageError(`no such file or folder '${path}'; give bank files or folders of them`);
+    const files = statSync(absolute).isDirectory() ? bankFiles(absolute) : [absolute];
+    if (files.length === 0) throw new UsageError(`'${path}' holds no bank files (*.yaml, *.yml)`);
+    for (const file of files) out.push({ file, display: displayPath(io, file) });
+  }
+  return out;
+}
+
+export const registerLint: RegisterCommand = (program, ctx) => {
+  program
+    .command('lint')
+    .description('validate question banks (default quizzes/): every problem with file:line:col')
+    .argument('[paths...]', 'bank files or folders of them', ['quizzes'])
+    .option('--json', 'print one JSON document: {banks, problems}')
+    .action((paths: string[], options: { json?: boolean }) => {
+      const { io } = ctx;
+      const files = bankPaths(io, paths);
+      const { banks, problems } = checkBanks(files);
+      if (options.json) {
+        printJson(io, { banks: banks.map(summary), problems });
+      } else if (problems.length > 0) {
+        for (const problem of problems) io.stderr(`${problem}\n`);
+        const badFiles = new Set(problems.map((p) => p.replace(/:\d+:\d+: .*$/, '')));
+        io.stderr(`kvlab lint: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${badFiles.size} of ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+      } else {
+        for (const bank of banks) {
+          const s = summary(bank);
+          io.stdout(`${bank.file}: ${bank.id}: ${s.questions} question${s.questions === 1 ? "" : "s"}, ${s.points} point${s.points === 1 ? "" : "s"} (${Object.entries(s.types).map(([t, n]) => `${n} ${t}`).join(', ')})\n`);
+        }
+        io.stdout(`kvlab lint: ${banks.length} bank${banks.length === 1 ? '' : 's'} valid\n`);
+      }
+      if (problems.length > 0) ctx.setExitCode(EXIT.usage);
+    });
+};
+
+function summary(bank: Bank) {
+  const types: Record<string, number> = {};
+  for (const q of bank.questions) types[q.type] = (types[q.type] ?? 0) + 1;
+  return {
+    bank: bank.id,
+    file: bank.file,
+    questions: bank.questions.length,
+    points: bank.questions.reduce((sum, q) => sum + q.points, 0),
+    types,
+  };
+}
