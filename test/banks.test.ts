@@ -439,6 +439,31 @@ describe('scenarios and choices', () => {
   );
 });
 
+describe('the window formula as a text answer', () => {
+  const formulaItems = items.filter((i) => i.question.type === 'text' && i.question.accept.includes('O(L·τ·d_h·n_c)'));
+
+  /** Grades one answer to a question or to one part of a scenario. */
+  function grade(item: Item, answer: string) {
+    if (!item.scenario) return gradeAnswer(item.bank, item.question.id, answer);
+    return gradeAnswer(item.bank, item.scenario.id, { [item.question.id]: answer }).parts![item.question.id]!;
+  }
+
+  it('is asked in the basics bank and in the scenarios that document a design', () => {
+    expect(formulaItems.map((i) => i.key).sort()).toEqual([
+      'case-documenting-memory-subsystem:memory-subsystem-doc/complexity',
+      'case-regulated-audit:audit-memory-design/complexity',
+      'sliding-window-basics:swa-complexity-formula',
+    ]);
+  });
+
+  const accepted = ['O(L·τ·d_h·n_c)', 'O(L*tau*d_h*n_c)', 'O(L·τ·d_h·m_w)', 'o(l × τ × d_h × n_c)', 'O(L τ d_h n_c)', 'O( L * TAU * D_h * N_c )'];
+  const rejected = ['O(L·τ·d_h·m)', 'O(L·d_h·n_c)', 'O(n_c)', 'O(L·τ·d_h·n_c·m)'];
+  it.each(formulaItems.map((i) => [i.key, i]))('%s accepts the usual spellings and rejects other formulas', (_key, item) => {
+    for (const answer of accepted) expect(grade(item, answer).correct, answer).toBe(true);
+    for (const answer of rejected) expect(grade(item, answer).correct, answer).toBe(false);
+  });
+});
+
 describe('grading the answer key', () => {
   it.each(banks.map((b) => [b.id, b]))('%s: the key scores full marks and an empty submission 0', (_id, bank) => {
     for (const seed of SEEDS.slice(0, 20)) {
