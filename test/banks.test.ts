@@ -395,11 +395,11 @@ describe('numeric feedback', () => {
             withinTolerance(wrong, correct, tolerance) || withinTolerance(correct, wrong, tolerance),
             `${item.key} seed ${seed}: feedback[${i}] (${String(q.feedback[i]!.value)}) = ${wrong} is within tolerance of the answer ${correct}`,
           ).toBe(false);
-          if (!item.scenario) {
-            const graded = gradeAnswer(item.bank, q.id, wrong, seed);
-            expect(graded.score).toBe(0);
-            expect(graded.feedback.length).toBeGreaterThan(0);
-          }
+          const graded = item.scenario
+            ? gradeAnswer(item.bank, item.scenario.id, { [q.id]: wrong }, seed).parts![q.id]!
+            : gradeAnswer(item.bank, q.id, wrong, seed);
+          expect(graded.score, `${item.key} seed ${seed}: feedback[${i}] value ${wrong} scored`).toBe(0);
+          expect(graded.feedback.length).toBeGreaterThan(0);
         }
       }
     },
