@@ -7,5 +7,6 @@ import { registerAttend } from './attend.js';
 import { registerLint } from './lint.js';
 import { registerQuiz } from './quiz.js';
 import { registerGrade } from './grade.js';
+import { registerExport } from './export.js';
 
-export const COMMANDS: RegisterCommand[] = [registerSimulate, registerAttend, registerLint, registerQuiz, registerGrade];
+export const COMMANDS: RegisterCommand[] = [registerSimulate, registerAttend, registerLint, registerQuiz, registerGrade, registerExport];

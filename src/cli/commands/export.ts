@@ -1,0 +1,45 @@
+/**
+ * kvlab export --format gift|moodle-xml|qti BANK --out FILE [--seed N]: one variant of a bank (seed 0 by
+ * default) in a format an LMS imports. QTI is a content package (.zip). Written atomically; never over
+ * the bank itself.
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { RegisterCommand } from '../main.js';
+import { parseChoice, parseCount } from '../args.js';
+import { UsageError } from '../errors.js';
+import { toGift } from '../../quiz/export/gift.js';
+import { toMoodleXml } from '../../quiz/export/moodle-xml.js';
+import { toQtiPackage } from '../../quiz/export/qti.js';
+import { resolveBank } from './bank-arg.js';
+import { displayPath } from './lint.js';
+
+const FORMATS = ['gift', 'moodle-xml', 'qti'] as const;
+
+export const registerExport: RegisterCommand = (program, ctx) => {
+  program
+    .command('export')
+    .description('write a bank for an LMS: Moodle GIFT, Moodle XML, or an IMS QTI 2.1 package (.zip)')
+    .argument('<bank>', 'a bank id under quizzes/ or a path to a bank file')
+    .option('--format <format>', `one of ${FORMATS.join(', ')}`)
+    .option('--out <file>', 'where to write it')
+    .option('--seed <N>', 'which variant of parameterized questions', '0')
+    .action((bankArg: string, options: { format?: string; out?: string; seed: string }) => {
+      const { io } = ctx;
+      if (options.format === undefined) throw new UsageError(`--format is required: one of ${FORMATS.join(', ')}`);
+      const format = parseChoice('--format', options.format, FORMATS);
+      if (options.out === undefined) throw new UsageError('--out is required: the file to write');
+      const seed = parseCount('--seed', options.seed, true);
+      const bank = resolveBank(io, bankArg);
+      const out = resolve(io.cwd, options.out);
+      if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out '${options.out}' is a folder; give a file name`);
+      if (existsSync(out) && realpathSync(out) === realpathSync(resolve(io.cwd, bank.file))) {
+        throw new UsageError(`--out '${options.out}' is the bank file itself; choose another name`);
+      }
+      if (format === 'qti' && !/\.zip$/i.test(out)) throw new UsageError(`--format qti writes a content package: name --out with .zip (got '${options.out}')`);
+      const data = format === 'gift' ? toGift(bank, seed) : format === 'moodle-xml' ? toMoodleXml(bank, seed) : toQtiPackage(bank, seed);
+      writeFileAtomic.sync(out, typeof data === 'string' ? data : Buffer.from(data));
+      io.stdout(`wrote ${displayPath(io, out)}: bank ${bank.id}, seed ${seed}, ${format}\n`);
+    });
+};
