@@ -13,6 +13,7 @@ import {
   questionVariant,
   renderQuestionMarkdown,
   type Bank,
+  type QuestionResult,
 } from '../quiz/index.js';
 
 const banks = new Map<string, Bank>();
@@ -50,32 +51,58 @@ export interface QuizScore {
   markdown: string;
 }
 
+/** Nothing answered yet: `undefined`, or a scenario's map whose every part is still `undefined`. */
+function isBlank(answer: unknown): boolean {
+  if (answer === undefined) return true;
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return false;
+  return Object.values(answer).every((part) => part === undefined);
+}
+
+const MARKS: Record<QuestionResult['status'], string> = {
+  correct: '✅',
+  partial: '🟡',
+  incorrect: '❌',
+  invalid: '❌',
+  unanswered: '⬜',
+};
+
 /**
- * Grades answers to some questions of a bank ({questionId: answer}; `undefined` is unanswered) and
- * returns the feedback and the total.
+ * One question's feedback. The grader's feedback ends with the explanation, which states the answer, so an
+ * unanswered question (or scenario part) shows only that it is unanswered.
+ */
+function feedbackMarkdown(id: string, result: QuestionResult, depth: number): string {
+  const indent = '  '.repeat(depth);
+  const head = `${indent}${depth > 0 ? '- ' : ''}${MARKS[result.status]} **${id}** (${result.score} / ${result.max})`;
+  if (result.status === 'unanswered') return `${head}: not answered yet.`;
+  if (result.parts !== undefined) {
+    const parts = Object.entries(result.parts).map(([partId, part]) => feedbackMarkdown(partId, part, depth + 1));
+    return [`${head}:`, ...parts].join('\n');
+  }
+  // A part is a list item: its feedback's further lines are indented to stay inside the item.
+  const body = depth === 0 ? result.feedback : result.feedback.replace(/\n/g, `\n${indent}    `);
+  return `${head}: ${body}`;
+}
+
+/**
+ * Grades answers to some questions of a bank ({questionId: answer}; `undefined` is unanswered, and a scenario
+ * is answered with {partId: answer}) and returns the feedback and the total.
  */
 export function gradeQuiz(bankId: string, answers: Readonly<Record<string, unknown>>, seed = 0): QuizScore {
   const bank = courseBank(bankId);
   let score = 0;
   let max = 0;
   const unanswered: string[] = [];
-  const lines: string[] = [];
+  const blocks: string[] = [];
   for (const [id, answer] of Object.entries(answers)) {
-    const result = gradeAnswer(bank, id, answer, seed);
+    const result = gradeAnswer(bank, id, isBlank(answer) ? undefined : answer, seed);
     score += result.score;
     max += result.max;
     if (result.status === 'unanswered') unanswered.push(id);
-    if (result.status === 'unanswered') {
-      // The grader's feedback ends with the explanation, which states the answer: not before an attempt.
-      lines.push(`⬜ **${id}** (0 / ${result.max}): not answered yet.`);
-      continue;
-    }
-    const mark = result.status === 'correct' ? '✅' : result.status === 'partial' ? '🟡' : '❌';
-    lines.push(`${mark} **${id}** (${result.score} / ${result.max}): ${result.feedback}`);
+    blocks.push(feedbackMarkdown(id, result, 0));
   }
   const rounded = Math.round(score * 1e4) / 1e4;
   const total =
     `**Score: ${rounded} / ${max}**` +
     (unanswered.length > 0 ? ` (${unanswered.length} not answered yet: replace \`undefined\` with your answer and run the cell again)` : '');
-  return { score: rounded, max, unanswered, markdown: [...lines, total].join('\n\n') };
+  return { score: rounded, max, unanswered, markdown: [...blocks, total].join('\n\n') };
 }
