@@ -76,7 +76,7 @@ function compileNode(node: jsep.Expression, symbols: ReadonlySet<string>, used: 
     case 'Identifier': {
       const name = (node as jsep.Identifier).name;
       if (!symbols.has(name)) {
-        if (name in FUNCTIONS) throw new ExpressionError(`uses the function '${name}' without calling it`);
+        if (Object.prototype.hasOwnProperty.call(FUNCTIONS, name)) throw new ExpressionError(`uses the function '${name}' without calling it`);
         const known = [...symbols];
         throw new ExpressionError(
           `names an unknown symbol '${name}' (known: ${known.length > 0 ? known.join(', ') : 'no params'})`,

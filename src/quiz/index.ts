@@ -2,7 +2,7 @@
  * The quiz engine: load → validate (once) → generate a seeded variant → parse → grade, as separate
  * stages. Format: ../shared/spec/quiz-format.md, extensions in the README.
  */
-export { loadBank, loadBanks, findBank, checkBanks, checkBankFile, bankFiles, defaultBankDir, BankError } from './load.js';
+export { loadBank, loadBanks, findBank, checkBanks, checkBankFile, checkBankSource, bankFiles, defaultBankDir, BankError } from './load.js';
 export { questionVariant, answerKey } from './variant.js';
 export { gradeAnswer, withinTolerance } from './grade.js';
 export { gradeSubmission, checkSubmission, gradeFiles, readSubmission, parseSubmissionText, SubmissionError } from './submission.js';

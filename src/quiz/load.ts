@@ -194,7 +194,11 @@ export function checkBankSource(source: string, display: string): Checked {
     return { problems: problems.sorted(), bankIdAt };
   }
   const header = bankHeader.safeParse(data);
-  if (!header.success) addIssues(problems, [], 'bank', header.error.issues);
+  if (!header.success) {
+    const missing = header.error.issues.filter((i) => i.path.length === 1 && data[i.path[0] as string] === undefined);
+    for (const issue of missing) problems.add([], `bank: ${String(issue.path[0])} is missing`);
+    addIssues(problems, [], 'bank', header.error.issues.filter((i) => !missing.includes(i)));
+  }
   for (const key of Object.keys(data)) {
     if (!(BANK_KEYS as readonly string[]).includes(key)) {
       problems.add([], `unknown field '${key}' (a bank has: ${BANK_KEYS.join(', ')})`, key);
@@ -375,7 +379,8 @@ function compileQuestion(
 ): CompiledQuestion | undefined {
   const before = problems.list.length;
   const params = compileParams(problems, path, q, label, inherited);
-  const scope = new Set([...inherited, ...params.map((p) => p.name)]);
+  // A param with a problem still counts as a name, so its uses are not reported a second time.
+  const scope = new Set([...inherited, ...Object.keys(q.params).filter((name) => !RESERVED.has(name))]);
   const template = (field: Path, text: string, extra: ReadonlySet<string> = new Set()): Template => {
     const compiledTemplate = compileTemplate(text);
     for (const name of templateNames(compiledTemplate)) {
