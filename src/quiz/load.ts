@@ -194,8 +194,9 @@ export function checkBankSource(source: string, display: string): Checked {
     return { problems: problems.sorted(), bankIdAt };
   }
   const header = bankHeader.safeParse(data);
+  const fields = data;
   if (!header.success) {
-    const missing = header.error.issues.filter((i) => i.path.length === 1 && data[i.path[0] as string] === undefined);
+    const missing = header.error.issues.filter((i) => i.path.length === 1 && fields[i.path[0] as string] === undefined);
     for (const issue of missing) problems.add([], `bank: ${String(issue.path[0])} is missing`);
     addIssues(problems, [], 'bank', header.error.issues.filter((i) => !missing.includes(i)));
   }

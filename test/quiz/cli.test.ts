@@ -1,0 +1,292 @@
+/**
+ * kvlab lint, quiz, grade and export run in process with a fake CliIO: exit codes, outputs, the JSON
+ * report of the spec, the gradebook CSV written atomically and never over an input, and export files that
+ * parse (strict XML) and hold the answers.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { unzipSync, strFromU8 } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { answerKey, type AnswerKey } from '../../src/quiz/index.js';
+import { allTypes, fixtures, kvlab, tempDir, tempFiles } from './helpers.js';
+import { allText, findAll, parseXml } from './xml.js';
+
+const bankFile = join(fixtures, 'all-types.yaml');
+
+describe('kvlab lint', () => {
+  it('passes the course banks (default quizzes/) with a summary, exit 0', async () => {
+    const result = await kvlab(['lint']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^kvlab lint: \d+ banks valid$/m);
+    expect(result.stdout).toMatch(/^quizzes\/sliding-window-basics\.yaml: sliding-window-basics: \d+ questions/m);
+  });
+
+  it('lists every problem of every file, one line each, and exits 2', async () => {
+    const result = await kvlab(['lint', 'test/quiz/fixtures/bad/rules.yaml', 'test/quiz/fixtures/bad/expressions.yaml', 'test/quiz/fixtures/all-types.yaml']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(8 + 13 + 1);
+    expect(lines[0]).toBe("test/quiz/fixtures/bad/rules.yaml:8:7: question 'one': a single-choice question needs exactly one choice with correct: true (it has 2)");
+    expect(lines.slice(0, -1).every((l) => /^test\/quiz\/fixtures\/bad\/(rules|expressions)\.yaml:\d+:\d+: /.test(l))).toBe(true);
+    expect(lines.at(-1)).toBe('kvlab lint: 21 problems in 2 of 3 files');
+  });
+
+  it('--json gives the banks and the problems', async () => {
+    const result = await kvlab(['lint', '--json', 'test/quiz/fixtures/all-types.yaml', 'test/quiz/fixtures/bad/syntax.yaml']);
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as { banks: { bank: string; questions: number; points: number }[]; problems: string[] };
+    expect(report.banks).toMatchObject([{ bank: 'all-types', questions: 10, points: 17 }]);
+    expect(report.problems).toHaveLength(1);
+  });
+
+  it('a missing path is bad usage: one line, exit 2', async () => {
+    const result = await kvlab(['lint', 'no/such/folder']);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: "kvlab: no such file or folder 'no/such/folder'; give bank files or folders of them\n" });
+  });
+});
+
+/** The stdin lines that answer the all-types bank (seed 0), with one malformed line to be asked again. */
+function quizInput(): string {
+  const bank = allTypes();
+  const budget = answerKey(bank, 'case', 0) as Extract<AnswerKey, { type: 'scenario' }>;
+  return [
+    'false', // tf: 1
+    'z', // single: not a choice → asked again
+    'b', // single: 2
+    'window sinks', // multi: 0.6667
+    '24', // kv-bytes at seed 0: 4
+    '', // abs-tol: skipped
+    'O(L*tau*d_h*n_c)', // text-norm: 1
+    'fp16', // text-exact: 1
+    '3 2 4 1', // match (rights shown at seed 0: window, heads, layers, head dimension): 1
+    '1 3 2 4', // order (shown: project, evict, append, attend): 1
+    'a', // case/cause: 1
+    String(budget.answer.budget!.answer), // case/budget: 2
+    'no', // case/grows: 1
+  ].join('\n');
+}
+
+describe('kvlab quiz', () => {
+  it('asks each question, re-asks a malformed answer, gives feedback and the score (stdin not a TTY)', async () => {
+    const result = await kvlab(['quiz', 'test/quiz/fixtures/all-types.yaml'], { stdin: quizInput() });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("'z' is not a choice (a, b, c); try again (an empty line skips)");
+    expect(result.stdout).toContain('With a window of n_c tokens, the cache grows with m.'); // math as text
+    expect(result.stdout).toContain('Correct. Score 2/2.');
+    expect(result.stdout).toContain('Partly correct. Score 0.6667/1.');
+    expect(result.stdout).toContain('Not answered. Score 0/1.');
+    expect(result.stdout).toMatch(/Answer: 2\n/); // the abs-tol key, shown after a skipped question
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Score: 15.6667 / 17 (92%)');
+  });
+
+  it('reads answers that arrive one by one, as from a person typing', async () => {
+    const lines = quizInput().split('\n');
+    const stdin = new Readable({ read() {} });
+    const pending = kvlab(['quiz', bankFile], { stdin });
+    for (const line of lines) {
+      await new Promise((r) => setTimeout(r, 1));
+      stdin.push(`${line}\n`);
+    }
+    stdin.push(null);
+    const result = await pending;
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Score: 15.6667 / 17 (92%)');
+  });
+
+  it('without BANK lists the banks and lets the user choose; input ending early scores what was answered', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'quizzes'));
+    copyFileSync(bankFile, join(cwd, 'quizzes', 'all-types.yaml'));
+    const result = await kvlab(['quiz'], { cwd, stdin: '7\nall-types\nfalse\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('  1. all-types: Every question type, for the quiz engine\'s tests (10 questions)');
+    expect(result.stdout).toContain("'7' is not one of the banks listed.");
+    expect(result.stdout).toContain('Input ended: 9 questions not answered.');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Score: 1 / 17 (6%)');
+  });
+
+  it('a different seed is a different variant', async () => {
+    const result = await kvlab(['quiz', bankFile, '--seed', '1'], { stdin: 'false\nb\nwindow\n896\n' });
+    expect(result.stdout).toContain('32 layers, 16 heads of size 128, a window of 3584 tokens');
+    expect(result.stdout).toContain('Correct. Score 4/4.');
+  });
+
+  it('bad usage: unknown bank, bad seed', async () => {
+    const unknown = await kvlab(['quiz', 'no-such-bank']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^kvlab: no bank 'no-such-bank' under quizzes\/; use one of: .*sliding-window-basics/);
+    const seed = await kvlab(['quiz', bankFile, '--seed', '-3']);
+    expect(seed.code).toBe(2);
+  });
+});
+
+describe('kvlab grade', () => {
+  function submissions(): string {
+    return tempFiles({
+      's1.json': JSON.stringify({ student: 's1', bank: 'all-types', answers: { tf: false, single: 'b', 'kv-bytes': 12 } }),
+      's2.yaml': 'student: s2\nbank: all-types\nseed: 1\nanswers:\n  kv-bytes: 896\n  multi: [window, full]\n',
+      'bad.json': '{"student": ',
+      'notes.txt': 'not a submission',
+    });
+  }
+
+  it('--json prints the spec report; a rejected file gives exit 1 and the others are graded', async () => {
+    const dir = submissions();
+    const result = await kvlab(['grade', '--bank', bankFile, dir, '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    expect(Object.keys(report)).toEqual(['bank', 'results', 'rejected']);
+    expect(report.bank).toBe('all-types');
+    expect(report.results.map((r: { student: string; score: number; max: number }) => [r.student, r.score, r.max])).toEqual([
+      ['s1', 3, 17],
+      ['s2', 4, 17],
+    ]);
+    const s1 = report.results[0];
+    expect(Object.keys(s1)).toEqual(['student', 'file', 'score', 'max', 'questions']);
+    expect(s1.file).toBe(join(dir, 's1.json'));
+    expect(Object.keys(s1.questions)).toEqual(allTypes().questions.map((q) => q.id));
+    expect(s1.questions['kv-bytes']).toEqual({
+      score: 0,
+      max: 4,
+      correct: false,
+      feedback: 'Incorrect. Score 0/4.\n\nYou left out the factor 2 for K and V (24 expected).\n\n2 (K and V) × 12 × 16 × 128 × 256 × 2 bytes = 24 MiB.',
+    });
+    expect(report.rejected).toEqual([{ file: join(dir, 'bad.json'), reason: expect.stringMatching(/^not valid JSON/) }]);
+  });
+
+  it('prints a readable table without --json; exit 0 when nothing was rejected', async () => {
+    const dir = submissions();
+    const result = await kvlab(['grade', '--bank', bankFile, join(dir, 's1.json'), join(dir, 's2.yaml')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/│ s1 +│ 3 +│ 17 +│ 17\.6 +│ 3\/10 +│/);
+    expect(result.stdout).toContain('graded 2, rejected 0');
+  });
+
+  it('writes the gradebook CSV (a row a student, a column a question, then total) atomically', async () => {
+    const dir = submissions();
+    const out = join(tempDir(), 'gradebook.csv');
+    const result = await kvlab(['grade', '--bank', bankFile, dir, '--out', out]);
+    expect(result.code).toBe(1);
+    const ids = allTypes().questions.map((q) => q.id);
+    expect(readFileSync(out, 'utf8')).toBe(
+      [`student,${ids.join(',')},total`, 's1,1,2,0,0,0,0,0,0,0,0,3', 's2,0,0,0,4,0,0,0,0,0,0,4', ''].join('\n'),
+    );
+    // write-file-atomic renames a temporary file into place: nothing else is left in the folder.
+    expect(readdirSync(join(out, '..'))).toEqual(['gradebook.csv']);
+  });
+
+  it('refuses (exit 2) an --out that would replace a submission or an input, leaving it untouched', async () => {
+    const dir = submissions();
+    const before = readFileSync(join(dir, 's1.json'), 'utf8');
+    for (const out of [join(dir, 's1.json'), join(dir, 's2.yaml'), bankFile]) {
+      const result = await kvlab(['grade', '--bank', bankFile, dir, '--out', out]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^kvlab: --out '.*' would overwrite an input file; choose another name such as gradebook\.csv\n$/);
+    }
+    const folder = await kvlab(['grade', '--bank', bankFile, dir, '--out', dir]);
+    expect(folder.stderr).toMatch(/is a folder/);
+    const json = await kvlab(['grade', '--bank', bankFile, join(dir, 's1.json'), '--out', join(tempDir(), 'book.json')]);
+    expect(json.stderr).toMatch(/looks like a submission/);
+    expect(readFileSync(join(dir, 's1.json'), 'utf8')).toBe(before);
+  });
+
+  it('bad usage: no --bank, missing submission, a bank with problems', async () => {
+    expect((await kvlab(['grade', 'x.json'])).stderr).toBe('kvlab: --bank is required: a bank id under quizzes/ or a bank file\n');
+    expect((await kvlab(['grade', '--bank', bankFile, 'nope.json'])).stderr).toBe("kvlab: no such submission file or folder 'nope.json'\n");
+    const broken = await kvlab(['grade', '--bank', 'test/quiz/fixtures/bad/syntax.yaml', 'x.json']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^kvlab: test\/quiz\/fixtures\/bad\/syntax\.yaml:3:1: YAML syntax: .*\nkvlab: fix the bank \(kvlab lint lists every problem\)\n$/);
+  });
+
+  it('finds a course bank by id', async () => {
+    const dir = tempFiles({ 'a.json': JSON.stringify({ student: 'a', bank: 'sliding-window-basics', answers: {} }) });
+    const result = await kvlab(['grade', '--bank', 'sliding-window-basics', dir, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).results[0].score).toBe(0);
+  });
+});
+
+describe('kvlab export', () => {
+  it('gift: one item a question (scenario parts apart), tolerances, weights and feedback', async () => {
+    const out = join(tempDir(), 'bank.gift');
+    const result = await kvlab(['export', '--format', 'gift', bankFile, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`wrote ${out}: bank all-types, seed 0, gift\n`);
+    const gift = readFileSync(out, 'utf8');
+    const items = gift.split('\n\n').filter((b) => b.startsWith('::'));
+    expect(items.map((i) => /^::([^:]+)::/.exec(i)![1])).toEqual(['tf', 'single', 'multi', 'kv-bytes', 'abs-tol', 'text-norm', 'text-exact', 'match', 'order', 'case / cause', 'case / budget', 'case / grows']);
+    expect(items[0]).toContain('{FALSE ####<p>It holds \\(n_c\\) pairs per head and layer.</p>}'); // math as \( \) for Moodle
+    expect(items[1]).toContain('~the sequence length m#m is what the window removes. =the window n_c#Right, n_c. ~the vocabulary size');
+    expect(items[2]).toContain('{~%33.33333%a sliding window ~%-33.33333%a full cache#The full cache grows. ~%33.33333%sinks plus a window ~%33.33333%a compressive memory');
+    expect(items[3]).toContain('{#=24:0.24 =%0%12:0.12#You left out the factor 2 for K and V (24 expected).');
+    expect(items[3]).toContain('=%0%240..240000#Far too large');
+    expect(items[4]).toContain('{#=2:0.1');
+    expect(items[7]).toContain('{=L -> layers =τ -> heads =d_h -> head dimension =n_c -> window');
+    expect(items[8]).toContain('=project the token -> 1 =append K and V -> 2 =evict the oldest pair -> 3 =attend -> 4');
+    expect(items[9]).toContain('A chat service uses a window of');
+    // Every item has exactly one answer block {…} outside escapes.
+    for (const item of items) expect(item.replace(/\\[{}]/g, '').match(/[{}]/g)).toEqual(['{', '}']);
+  });
+
+  it('moodle-xml: well-formed, with grades, answers, fractions, tolerances and feedback', async () => {
+    const out = join(tempDir(), 'bank.xml');
+    expect((await kvlab(['export', '--format', 'moodle-xml', bankFile, '--out', out])).code).toBe(0);
+    const quiz = parseXml(readFileSync(out, 'utf8'));
+    const questions = findAll(quiz, 'question').filter((q) => q.attributes.type !== 'category');
+    expect(questions.map((q) => q.attributes.type)).toEqual(['truefalse', 'multichoice', 'multichoice', 'numerical', 'numerical', 'shortanswer', 'shortanswer', 'matching', 'ordering', 'multichoice', 'numerical', 'truefalse']);
+    const numeric = questions[3]!;
+    expect(allText(findAll(numeric, 'defaultgrade')[0]!)).toBe('4');
+    const answers = findAll(numeric, 'answer').map((a) => [a.attributes.fraction, allText(findAll(a, 'text')[0]!), allText(findAll(a, 'tolerance')[0]!)]);
+    expect(answers[0]).toEqual(['100', '24', '0.24']);
+    expect(answers[1]).toEqual(['0', '12', '0.12']);
+    const multi = questions[2]!;
+    expect(findAll(multi, 'answer').map((a) => a.attributes.fraction)).toEqual(['33.3333333333', '-33.3333333333', '33.3333333333', '33.3333333333']);
+    expect(allText(findAll(questions[1]!, 'single')[0]!)).toBe('true');
+    expect(allText(questions[0]!)).toContain('\\(n_c\\)'); // math for Moodle's MathJax filter
+  });
+
+  it('qti: a zip of well-formed QTI 2.1 items and a manifest, with correct responses, mappings and feedback', async () => {
+    const out = join(tempDir(), 'bank.zip');
+    expect((await kvlab(['export', '--format', 'qti', bankFile, '--out', out])).code).toBe(0);
+    const files = unzipSync(readFileSync(out));
+    const names = Object.keys(files).sort();
+    expect(names).toContain('imsmanifest.xml');
+    expect(names.filter((n) => n.startsWith('items/'))).toHaveLength(12);
+    const manifest = parseXml(strFromU8(files['imsmanifest.xml']!));
+    expect(findAll(manifest, 'resource').map((r) => r.attributes.href)).toHaveLength(12);
+    for (const name of names) parseXml(strFromU8(files[name]!)); // each one well-formed
+    const item = parseXml(strFromU8(files['items/kv-bytes.xml']!));
+    expect(item.attributes.xmlns).toBe('http://www.imsglobal.org/xsd/imsqti_v2p1');
+    expect(allText(findAll(item, 'correctResponse')[0]!)).toBe('24');
+    expect(findAll(item, 'equal')[0]!.attributes.tolerance).toBe('0.24 0.24');
+    expect(findAll(item, 'modalFeedback').map((m) => m.attributes.identifier)).toEqual(['FB0', 'FB1', 'FB2', 'SHOWN']);
+    const multi = parseXml(strFromU8(files['items/multi.xml']!));
+    expect(findAll(multi, 'mapEntry').map((e) => e.attributes.mappedValue)).toEqual(['0.333333333333', '-0.333333333333', '0.333333333333', '0.333333333333']);
+    expect(findAll(multi, 'mapping')[0]!.attributes.lowerBound).toBe('0');
+    const order = parseXml(strFromU8(files['items/order.xml']!));
+    expect(findAll(order, 'index')).toHaveLength(4); // one point share per position
+  });
+
+  it('the same bank and seed export byte-identically', async () => {
+    const a = join(tempDir(), 'a.zip');
+    const b = join(tempDir(), 'b.zip');
+    await kvlab(['export', '--format', 'qti', bankFile, '--out', a]);
+    await kvlab(['export', '--format', 'qti', bankFile, '--out', b]);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  });
+
+  it('bad usage: unknown format, qti without .zip, --out the bank itself', async () => {
+    const format = await kvlab(['export', '--format', 'docx', bankFile, '--out', 'x.docx']);
+    expect(format).toMatchObject({ code: 2, stderr: "kvlab: --format 'docx' is not known; use one of: gift, moodle-xml, qti\n" });
+    expect((await kvlab(['export', '--format', 'qti', bankFile, '--out', join(tempDir(), 'x.xml')])).stderr).toMatch(/name --out with \.zip/);
+    const copy = join(tempDir(), 'bank.yaml');
+    copyFileSync(bankFile, copy);
+    expect((await kvlab(['export', '--format', 'gift', copy, '--out', copy])).stderr).toMatch(/is the bank file itself/);
+    expect(existsSync(copy)).toBe(true);
+  });
+});
