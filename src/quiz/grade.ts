@@ -25,7 +25,8 @@ export function gradeAnswer(bank: Bank, questionId: string, answer: unknown, see
 
 export function gradeCompiled(cq: CompiledQuestion, bankId: string, answer: unknown, seed: number, outer: Record<string, number> = {}): QuestionResult {
   const q = cq.def;
-  const { values } = drawParams(cq, bankId, seed, outer);
+  // A question without params needs no random stream to be graded.
+  const values = cq.params.length === 0 ? outer : drawParams(cq, bankId, seed, outer).values;
   if (q.type === 'scenario') return gradeScenario(cq, bankId, answer, seed, values);
   const max = q.points;
   // Only numeric questions know `answer`; its value fills {{answer}} in their explanation and feedback.

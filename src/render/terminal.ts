@@ -103,7 +103,7 @@ class TexReader {
 
 function wrap(text: string): string {
   const t = text.trim();
-  return /^[\p{L}\p{N}.ₐ-ₜ⁰-⁹₀-₉ᵢ-ᵥ]+$/u.test(t) || /^\(.*\)$/.test(t) ? t : `(${t})`;
+  return /^√?[\p{L}\p{N}.ₐ-ₜ⁰-⁹₀-₉ᵢ-ᵥ²³¹]+$/u.test(t) || /^\(.*\)$/.test(t) ? t : `(${t})`;
 }
 
 /** x^{20} → x²⁰ when every character has a Unicode form, else x^(20)/x_(model) as a plain fallback. */
