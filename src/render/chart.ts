@@ -10,7 +10,7 @@
  * notebooks' TypeScript (tslab's 5.0) never has to read them.
  */
 import { createCanvas } from '@napi-rs/canvas';
-import { Chart, type ChartConfiguration, type ChartDataset, type ChartItem } from 'chart.js/auto';
+import { Chart, type ChartConfiguration, type ChartDataset, type ChartItem, type Plugin } from 'chart.js/auto';
 
 /** One series of a line chart. */
 export interface LineSeries {
@@ -122,16 +122,29 @@ function tickCallback(format: ((value: number) => string) | undefined) {
   return format === undefined ? undefined : (value: number | string) => format(Number(value));
 }
 
+/**
+ * chart.js clears the canvas before drawing, leaving it transparent; a notebook in a dark theme would show
+ * black text on black. Paint white under everything drawn.
+ */
+const opaqueBackground: Plugin = {
+  id: 'kvlab-opaque-background',
+  beforeDraw(chart) {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
 /** Draws a chart.js configuration on a fresh canvas and returns the PNG bytes. */
 function renderPng(config: ChartConfiguration, width: number, height: number): Uint8Array {
   checkSize(width, height);
   const canvas = createCanvas(width, height);
   const context = canvas.getContext('2d');
-  // chart.js draws on a transparent canvas; notebooks in dark themes need an opaque background.
-  context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, width, height);
   // chart.js only needs the 2D context API, which @napi-rs/canvas implements; its DOM types differ in name only.
-  const chart = new Chart(context as unknown as ChartItem, config);
+  const chart = new Chart(context as unknown as ChartItem, { ...config, plugins: [...(config.plugins ?? []), opaqueBackground] });
   try {
     return new Uint8Array(canvas.encodeSync('png'));
   } finally {

@@ -1,0 +1,262 @@
+/**
+ * The course, executed: every notebook runs top to bottom on the tslab kernel (as `npm run course` runs it),
+ * with no error output and nothing on stderr (tslab reports type errors and exceptions there); each shows
+ * its lesson and at least one PNG chart; and every memory figure a notebook prints is recomputed here from
+ * the memory module, from the figure's name alone. The committed notebooks carry no outputs.
+ *
+ * Also the checker itself: a notebook with an error, a stderr line or a skipped cell is reported with the
+ * cell's index and first line.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  cellTimings,
+  courseNotebooks,
+  notebookProblems,
+  runCourse,
+  sourceText,
+  type CourseRun,
+  type Notebook,
+  type NotebookOutput,
+} from '../scripts/course.js';
+import { ROOT } from '../scripts/jupyter.js';
+import { parseFigures } from '../src/course/figures.js';
+import { lessonIds, lessonSections } from '../src/course/lessons.js';
+import {
+  bytesPerToken,
+  kvCacheMemory,
+  MODEL_PRESETS,
+  policyBytes,
+  type CachePolicy,
+  type Dtype,
+} from '../src/memory/index.js';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function outputsOf(notebook: Notebook): NotebookOutput[] {
+  return notebook.cells.flatMap((cell) => cell.outputs ?? []);
+}
+
+function streamText(notebook: Notebook): string {
+  return outputsOf(notebook)
+    .filter((o) => o.output_type === 'stream' && o.name === 'stdout')
+    .map((o) => sourceText(o.text ?? ''))
+    .join('');
+}
+
+function markdownOutputs(notebook: Notebook): string[] {
+  return outputsOf(notebook).flatMap((o) => {
+    const md = o.data?.['text/markdown'];
+    return md === undefined ? [] : [sourceText(md as string | string[])];
+  });
+}
+
+/** The engine's small test shapes, as the notebooks build them. */
+const SHAPES = {
+  tiny: { layers: 2, heads: 4, headDim: 16 }, // notebook 1's decoder
+  small: { layers: 2, heads: 2, headDim: 16 }, // notebooks 2 and 4: 2 layers, 2 KV heads, d_h 16
+  timed: { layers: 2, heads: 4, headDim: 32 }, // notebook 3's timed decoders
+} as const;
+
+/** 'window-512', 'sinks-4-64', 'compressive-64-16-4-16', … → the cache policy it names. */
+function policyFromTag(tag: string): CachePolicy {
+  const n = (s: string | undefined) => Number(s);
+  let m: RegExpExecArray | null;
+  if (tag === 'full') return { kind: 'full' };
+  if (tag === 'cumulative') return { kind: 'cumulative' };
+  if ((m = /^window-(\d+)$/.exec(tag))) return { kind: 'window', window: n(m[1]) };
+  if ((m = /^sinks-(\d+)-(\d+)$/.exec(tag))) return { kind: 'sinks', sinks: n(m[1]), window: n(m[2]) };
+  if ((m = /^moving-average-(\d+)$/.exec(tag))) return { kind: 'moving-average', window: n(m[1]) };
+  if ((m = /^compressive-(\d+)-(\d+)-(\d+)-(\d+)$/.exec(tag))) {
+    return { kind: 'compressive', window: n(m[1]), segment: n(m[2]), compression: n(m[3]), compressedSlots: n(m[4]) };
+  }
+  throw new Error(`unknown cache tag '${tag}'`);
+}
+
+/**
+ * Recomputes a figure from its name with the memory module. The grammar (what the notebooks print):
+ *   tiny|small|timed-<cache tag>-fp32-at-M   an engine cache of that shape, measured in float32
+ *   <model>-per-token                         bytes per token of a preset (fp16)
+ *   <model>-at-M[-fp32|-fp8][-batch-B]        a preset as configured
+ *   <model>-window-W-at-M                     a preset with its window replaced by W
+ *   <model>-full-at-M, <model>-all-global-at-M  a preset with no window at all
+ *   <model>-sinks-S-at-M, <model>-w-plus-one-at-M
+ *   <model>-shape-kv-G-per-token              the preset's shape with G KV heads
+ */
+function recompute(name: string): number {
+  let m: RegExpExecArray | null;
+  if ((m = /^(tiny|small|timed)-(.+)-fp32-at-(\d+)$/.exec(name))) {
+    return policyBytes(SHAPES[m[1] as keyof typeof SHAPES], policyFromTag(m[2]!), Number(m[3]), 'fp32');
+  }
+  const model = [...MODEL_PRESETS].sort((a, b) => b.name.length - a.name.length).find((p) => name.startsWith(`${p.name}-`));
+  if (model === undefined) throw new Error(`figure '${name}' names no preset`);
+  const rest = name.slice(model.name.length + 1);
+  const global = { ...model, window: undefined, layerPattern: undefined };
+  if (rest === 'per-token') return bytesPerToken(model);
+  if ((m = /^shape-kv-(\d+)-per-token$/.exec(rest))) return bytesPerToken({ ...model, kvHeads: Number(m[1]) });
+  if ((m = /^at-(\d+)(?:-(fp32|fp8|bf16|int8))?(?:-batch-(\d+))?$/.exec(rest))) {
+    const dtype = (m[2] ?? 'fp16') as Dtype;
+    return kvCacheMemory({ ...model, tokens: Number(m[1]), dtype, batch: m[3] === undefined ? 1 : Number(m[3]) }).bytes;
+  }
+  if ((m = /^window-(\d+)-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...global, window: Number(m[1]), tokens: Number(m[2]) }).bytes;
+  if ((m = /^(?:full|all-global)-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...global, tokens: Number(m[1]) }).bytes;
+  if ((m = /^sinks-(\d+)-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...model, sinks: Number(m[1]), tokens: Number(m[2]) }).bytes;
+  if ((m = /^w-plus-one-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...model, convention: 'w-plus-one', tokens: Number(m[1]) }).bytes;
+  throw new Error(`figure '${name}' does not follow the naming grammar`);
+}
+
+describe('figure names', () => {
+  it('recompute the reference totals of the course material', () => {
+    // memory.md's worked totals, as the notebooks name them.
+    expect(recompute('mistral-7b-at-32768')).toBe(512 * 2 ** 20);
+    expect(recompute('mistral-7b-full-at-32768')).toBe(4 * 2 ** 30);
+    expect(recompute('llama-2-7b-at-4096')).toBe(2 * 2 ** 30);
+    expect(recompute('gemma-2-9b-at-8192')).toBe(2016 * 2 ** 20);
+    expect(recompute('gemma-3-4b-all-global-at-32768')).toBe(4352 * 2 ** 20);
+    expect(recompute('llama-2-7b-window-2048-at-5000')).toBe(2 ** 30);
+    expect(recompute('small-window-512-fp32-at-100000')).toBe(2 * 2 * 2 * 16 * 512 * 4);
+  });
+
+  it('reject names outside the grammar', () => {
+    expect(() => recompute('mistral-7b-at-lots')).toThrow(/grammar/);
+    expect(() => recompute('gpt5-at-10')).toThrow(/no preset/);
+    expect(() => recompute('small-window-fp32-at-10')).toThrow(/unknown cache tag/);
+  });
+});
+
+describe('the notebook checker', () => {
+  const timed = { execution: { 'iopub.status.busy': '2026-01-01T00:00:00.000Z', 'iopub.status.idle': '2026-01-01T00:00:01.500Z' } };
+  const notebook: Notebook = {
+    metadata: {},
+    cells: [
+      { cell_type: 'markdown', source: '# title' },
+      { cell_type: 'code', source: 'const ok = 1;\n', outputs: [], metadata: timed },
+      { cell_type: 'code', source: ['\n', "const x: number = 'a';\n"], outputs: [{ output_type: 'stream', name: 'stderr', text: "1:7 - Type 'string' is not assignable to type 'number'.\n" }], metadata: timed },
+      { cell_type: 'code', source: 'boom()', outputs: [{ output_type: 'error', ename: 'ReferenceError', evalue: 'boom is not defined' }], metadata: timed },
+      { cell_type: 'code', source: 'never()', outputs: [] },
+    ],
+  };
+
+  it('reports stderr text, error outputs and cells that never ran, by index and first line', () => {
+    const problems = notebookProblems(notebook);
+    expect(problems.map((p) => [p.index, p.kind, p.firstLine])).toEqual([
+      [2, 'stderr output', "const x: number = 'a';"],
+      [3, 'error output', 'boom()'],
+      [4, 'not executed', 'never()'],
+    ]);
+    expect(problems[0]!.text).toContain('not assignable');
+  });
+
+  it('passes a clean notebook and times its cells from nbclient metadata', () => {
+    const clean: Notebook = { metadata: {}, cells: notebook.cells.slice(0, 2) };
+    expect(notebookProblems(clean)).toEqual([]);
+    expect(cellTimings(clean)).toEqual([{ index: 1, firstLine: 'const ok = 1;', seconds: 1.5 }]);
+  });
+});
+
+describe('committed notebooks', () => {
+  const files = courseNotebooks();
+
+  it('are the six lessons, in order, on the tslab kernel', () => {
+    expect(files.map((f) => f.split('/').pop()!.replace('.ipynb', ''))).toEqual(lessonIds());
+    expect(files).toHaveLength(6);
+    for (const file of files) {
+      const nb = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
+      expect((nb.metadata.kernelspec as { name: string }).name, file).toBe('tslab');
+    }
+  });
+
+  it('have no outputs and no execution counts', () => {
+    for (const file of files) {
+      const nb = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
+      for (const [index, cell] of nb.cells.entries()) {
+        if (cell.cell_type !== 'code') continue;
+        expect(cell.outputs ?? [], `${file} cell ${index}`).toEqual([]);
+        expect(cell.execution_count ?? null, `${file} cell ${index}`).toBeNull();
+      }
+    }
+  });
+
+  it('import only the public API and tslab', () => {
+    for (const file of files) {
+      const nb = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
+      const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => sourceText(c.source)).join('\n');
+      const imports = [...code.matchAll(/\bfrom\s+'([^']+)'|\brequire\(\s*'([^']+)'\s*\)|\bimport\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+      expect(new Set(imports), file).toEqual(new Set(['tslab', '../dist/index.js']));
+    }
+  });
+});
+
+describe('the course, executed headless', () => {
+  let course: CourseRun;
+
+  beforeAll(async () => {
+    // The notebooks import ../dist/index.js: build it from the sources under test.
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+    course = await runCourse({ outDir: join(ROOT, 'build', 'course-test'), html: true });
+  });
+
+  it('runs every notebook top to bottom with no error output and nothing on stderr', () => {
+    expect(course.notebooks).toHaveLength(6);
+    for (const run of course.notebooks) {
+      expect(run.failure, run.name).toBeUndefined();
+      expect(run.problems, run.name).toEqual([]);
+      expect(run.htmlPath, run.name).toBeDefined();
+    }
+    expect(course.ok).toBe(true);
+  });
+
+  it('shows each lesson from content/ and at least one PNG chart per notebook', () => {
+    for (const run of course.notebooks) {
+      const executed = run.executed!;
+      const title = lessonSections(run.name)[0]!.title;
+      expect(markdownOutputs(executed).some((md) => md.startsWith(`# ${title}`)), `${run.name}: lesson title`).toBe(true);
+      const pngs = outputsOf(executed).flatMap((o) => {
+        const png = o.data?.['image/png'];
+        return png === undefined ? [] : [Buffer.from(sourceText(png as string | string[]), 'base64')];
+      });
+      expect(pngs.length, `${run.name}: PNG outputs`).toBeGreaterThanOrEqual(1);
+      for (const png of pngs) {
+        expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+        expect(png.readUInt32BE(16)).toBeGreaterThan(100); // IHDR width
+      }
+    }
+  });
+
+  it('grades in-notebook exercises and quizzes with the quiz engine', () => {
+    for (const run of course.notebooks) {
+      const feedback = markdownOutputs(run.executed!).filter((md) => /\*\*Score: [\d.]+ \/ \d+\*\*/.test(md));
+      expect(feedback.length, `${run.name}: graded cells`).toBeGreaterThanOrEqual(2);
+    }
+    // Notebook 1 shows the grader's targeted feedback on the keys-only slip.
+    const first = markdownOutputs(course.notebooks[0]!.executed!).join('\n');
+    expect(first).toContain('factor 2 for K and V');
+  });
+
+  it('prints memory figures that the memory module reproduces exactly', () => {
+    const all = course.notebooks.flatMap((run) => parseFigures(streamText(run.executed!)).map((f) => ({ ...f, notebook: run.name })));
+    expect(all.length).toBeGreaterThanOrEqual(40);
+    for (const figure of all) {
+      expect(figure.bytes, `${figure.notebook}: ${figure.name}`).toBe(recompute(figure.name));
+    }
+    const names = new Set(all.map((f) => f.name));
+    // The brief's anchors: the 2,048-token cache at token 5,000; full vs window from 1,000 to 100,000 tokens.
+    for (const name of [
+      'llama-2-7b-window-2048-at-5000',
+      'small-full-fp32-at-1000',
+      'small-full-fp32-at-100000',
+      'small-window-512-fp32-at-100000',
+      'tiny-full-fp32-at-256',
+      'small-compressive-64-16-4-16-fp32-at-4000',
+      'gemma-3-4b-at-32768',
+      'timed-window-256-fp32-at-1536',
+    ]) {
+      expect(names.has(name), name).toBe(true);
+    }
+    for (const run of course.notebooks.slice(0, 5)) {
+      expect(parseFigures(streamText(run.executed!)).length, `${run.name}: figures`).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The notebook helpers of the public API: lessons split into sections, figure lines that parse back
+ * exactly, Markdown tables, and quiz feedback that never shows the answer of an unanswered question.
+ */
+import fc from 'fast-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { figureLine, parseFigures } from '../src/course/figures.js';
+import { markdownTable } from '../src/course/display.js';
+import { lessonIds, lessonMarkdown, lessonSections, LessonError, splitSections } from '../src/course/lessons.js';
+import { gradeQuiz, questionParams, quizMarkdown } from '../src/course/quiz.js';
+import { answerKey, findBank } from '../src/quiz/index.js';
+
+describe('lessons', () => {
+  const sample = [
+    '# Title',
+    '',
+    'Intro text.',
+    '',
+    '## First',
+    '',
+    'Body with $x^2$.',
+    '',
+    '```md',
+    '## not a section (inside a fence)',
+    '```',
+    '',
+    '## Second: more',
+    'End.',
+  ].join('\n');
+
+  it('splits at ## headings outside fences, the introduction first', () => {
+    const sections = splitSections(sample);
+    expect(sections.map((s) => s.title)).toEqual(['Title', 'First', 'Second: more']);
+    expect(sections[1]!.markdown).toContain('## not a section (inside a fence)');
+    expect(sections[0]!.markdown).toBe('# Title\n\nIntro text.');
+    // Nothing is lost or duplicated: the sections put back together are the lesson.
+    expect(sections.map((s) => s.markdown).join('\n\n')).toBe(sample.trim());
+  });
+
+  it('finds sections by index, title prefix or range, and names the sections when one is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kvlab-lessons-'));
+    writeFileSync(join(dir, '01-sample.md'), sample);
+    expect(lessonIds(dir)).toEqual(['01-sample']);
+    expect(lessonMarkdown('01-sample', 'first', dir)).toContain('Body with $x^2$.');
+    expect(lessonMarkdown('01-sample', 2, dir)).toBe('## Second: more\nEnd.');
+    expect(lessonMarkdown('01-sample', [1, 2], dir)).toContain('End.');
+    expect(() => lessonMarkdown('01-sample', 'nope', dir)).toThrow(/no section titled 'nope…'; sections: 0: Title; 1: First; 2: Second: more/);
+    expect(() => lessonMarkdown('01-sample', 7, dir)).toThrow(LessonError);
+    expect(() => lessonSections('../etc/passwd', dir)).toThrow(/no lesson/);
+  });
+
+  it('loads the course lessons, each with a title and sections', () => {
+    const ids = lessonIds();
+    expect(ids.length).toBeGreaterThanOrEqual(6);
+    for (const id of ids) {
+      const sections = lessonSections(id);
+      expect(sections[0]!.markdown.startsWith('# '), id).toBe(true);
+      expect(sections.length, id).toBeGreaterThan(3);
+    }
+  });
+});
+
+describe('figure lines', () => {
+  it('parse back to the same name and exact byte count, for any figure', () => {
+    const name = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,30}$/);
+    fc.assert(
+      fc.property(name, fc.nat({ max: Number.MAX_SAFE_INTEGER }), (n, bytes) => {
+        const text = `noise\n${figureLine(n, bytes)}\nmore noise 12 bytes`;
+        expect(parseFigures(text)).toEqual([{ name: n, bytes }]);
+      }),
+    );
+  });
+
+  it('refuse names and counts that would not parse back', () => {
+    expect(() => figureLine('Has Space', 1)).toThrow(/lower-case/);
+    expect(() => figureLine('ok', 1.5)).toThrow(/whole number/);
+    expect(() => figureLine('ok', -1)).toThrow(/whole number/);
+  });
+});
+
+describe('markdownTable', () => {
+  it('right-aligns numeric columns, escapes pipes and checks row widths', () => {
+    expect(markdownTable(['a', 'n'], [['x|y', 1234567]])).toBe('| a | n |\n|:---|---:|\n| x\\|y | 1,234,567 |');
+    expect(() => markdownTable(['a', 'b'], [['only one']])).toThrow(/1 cells but there are 2 headers/);
+  });
+});
+
+describe('notebook quizzes', () => {
+  it('render the seeded variant and grade with the quiz engine', () => {
+    const md = quizMarkdown('kv-memory-formula', ['full-cache-mib'], 3);
+    const params = questionParams('kv-memory-formula', 'full-cache-mib', 3);
+    expect(md).toContain(`m = ${params.tokens}`);
+    const key = answerKey(findBank('kv-memory-formula'), 'full-cache-mib', 3);
+    if (key.type !== 'numeric') throw new Error('expected a numeric question');
+    const right = gradeQuiz('kv-memory-formula', { 'full-cache-mib': key.answer }, 3);
+    expect(right.score).toBe(right.max);
+    const wrong = gradeQuiz('kv-memory-formula', { 'full-cache-mib': key.answer / 2 }, 3);
+    expect(wrong.score).toBe(0);
+    expect(wrong.markdown).toContain('factor 2 for K and V');
+  });
+
+  it('never show the explanation (which states the answer) of an unanswered question or scenario part', () => {
+    const key = answerKey(findBank('kv-memory-formula'), 'full-cache-mib', 0);
+    if (key.type !== 'numeric') throw new Error('expected a numeric question');
+    const blank = gradeQuiz('kv-memory-formula', { 'full-cache-mib': undefined }, 0);
+    expect(blank.unanswered).toEqual(['full-cache-mib']);
+    expect(blank.markdown).not.toContain(String(key.answer));
+    expect(blank.markdown).toContain('not answered yet');
+
+    const scenario = gradeQuiz('case-support-chat', { 'support-chat-postmortem': { 'full-cache-gib': undefined, 'root-cause': undefined } }, 0);
+    expect(scenario.unanswered).toEqual(['support-chat-postmortem']);
+    const partly = gradeQuiz('case-support-chat', { 'support-chat-postmortem': { 'root-cause': 'a' } }, 0);
+    expect(partly.unanswered).toEqual([]);
+    expect(partly.markdown).toMatch(/- ⬜ \*\*full-cache-gib\*\* \(0 \/ 2\): not answered yet\./);
+    expect(partly.markdown).not.toMatch(/GiB,\s*for one chat/); // the unanswered part's explanation
+  });
+});
