@@ -200,7 +200,7 @@ export function lineChartPng(spec: LineChartSpec): Uint8Array {
       parsing: false,
       plugins: {
         title: { display: true, text: spec.title },
-        legend: { position: 'bottom', labels: { usePointStyle: true } },
+        legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 7 } },
       },
       scales: {
         x: {
