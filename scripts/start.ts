@@ -99,8 +99,9 @@ async function main(): Promise<number> {
     alive = false;
     console.error(`kvlab start: could not run ${install.jupyter}: ${error.message}`);
   });
+  // SIGTERM, not SIGINT: on SIGINT Jupyter asks "Shutdown this notebook server (y/[n])?" and waits.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => child.kill(signal));
+    process.on(signal, () => child.kill('SIGTERM'));
   }
 
   const base = `http://${HOST}:${port}`;
