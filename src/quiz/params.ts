@@ -20,14 +20,22 @@ export function drawParams(
 }
 
 function drawParam(param: CompiledParam, draw: Draw): number {
+  return param.kind === 'constant' ? param.value : paramValueAt(param, draw.int(0, paramCount(param) - 1));
+}
+
+/** How many values a param can take. */
+export function paramCount(param: CompiledParam): number {
+  return param.kind === 'constant' ? 1 : param.kind === 'list' ? param.values.length : param.count;
+}
+
+/** The i-th value a param can take (a range's i-th multiple of step from min). */
+export function paramValueAt(param: CompiledParam, i: number): number {
   switch (param.kind) {
     case 'constant':
       return param.value;
     case 'list':
-      return param.values[draw.int(0, param.values.length - 1)]!;
-    case 'range': {
-      const i = draw.int(0, param.count - 1);
+      return param.values[i]!;
+    case 'range':
       return Number((param.min + i * param.step).toFixed(param.decimals));
-    }
   }
 }

@@ -8,7 +8,7 @@ import { compileTemplate, templateNames, type Template } from './template.js';
 import type { CompiledChoice, CompiledFeedback, CompiledParam, CompiledQuestion } from './compiled.js';
 import { PART_SCHEMAS } from './schema.js';
 import { normalizeText } from './text.js';
-import { drawParams } from './params.js';
+import { drawParams, paramCount, paramValueAt } from './params.js';
 import { fieldName, type Path, type Problems } from './problems.js';
 import { checkQuestion } from './structure.js';
 import type { NumberOrExpression, PartQuestion, Question } from './types.js';
@@ -108,7 +108,6 @@ export function compileQuestion(
         const hi = expression(['feedback', i, 'range', 1], high, withAnswer);
         return lo && hi ? [{ range: [lo, hi], message }] : [];
       });
-      if (q.unit !== undefined) template(['unit'], q.unit);
       break;
     }
     case 'text': {
@@ -181,13 +180,43 @@ export function compileQuestion(
   return problems.list.length > before ? undefined : cq;
 }
 
+/**
+ * Evaluates the answer for every combination of param values (or, past MAX_COMBINATIONS, for a sample of
+ * seeds), so an answer that divides by zero for some variant is a load error, not a grading surprise.
+ */
 function checkEvaluates(problems: Problems, path: Path, cq: CompiledQuestion, bankId: string, label: string, scenario?: CompiledQuestion): void {
-  const outer = scenario ? drawParams(scenario, bankId, 0).values : {};
-  const { values } = drawParams(cq, bankId, 0, outer);
-  const answer = cq.answer!.evaluate(values);
-  const shown = Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ');
-  if (!Number.isFinite(answer)) {
-    problems.add([...path, 'answer'], `${label}: answer evaluates to ${answer} for seed 0${shown ? ` (${shown})` : ''}; it must be a finite number`);
+  const params = [...(scenario?.params ?? []), ...cq.params];
+  const total = params.reduce((n, p) => n * paramCount(p), 1);
+  const scopes: Iterable<Record<string, number>> =
+    total <= MAX_COMBINATIONS ? everyCombination(params) : sampledVariants(cq, bankId, scenario);
+  for (const scope of scopes) {
+    const answer = cq.answer!.evaluate(scope);
+    if (!Number.isFinite(answer)) {
+      const shown = Object.entries(scope).map(([k, v]) => `${k}=${v}`).join(', ');
+      problems.add([...path, 'answer'], `${label}: answer evaluates to ${answer}${shown ? ` for ${shown}` : ''}; it must be a finite number for every variant`);
+      return;
+    }
+  }
+}
+
+const MAX_COMBINATIONS = 4096;
+const SAMPLED_SEEDS = 256;
+
+function* everyCombination(params: readonly CompiledParam[]): Generator<Record<string, number>> {
+  const index = params.map(() => 0);
+  for (;;) {
+    yield Object.fromEntries(params.map((p, k) => [p.name, paramValueAt(p, index[k]!)]));
+    let k = params.length - 1;
+    while (k >= 0 && index[k]! + 1 >= paramCount(params[k]!)) index[k--] = 0;
+    if (k < 0) return;
+    index[k]! += 1;
+  }
+}
+
+function* sampledVariants(cq: CompiledQuestion, bankId: string, scenario?: CompiledQuestion): Generator<Record<string, number>> {
+  for (let seed = 0; seed < SAMPLED_SEEDS; seed++) {
+    const outer = scenario ? drawParams(scenario, bankId, seed).values : {};
+    yield drawParams(cq, bankId, seed, outer).values;
   }
 }
 

@@ -86,13 +86,20 @@ describe('bank problems, each with its position', () => {
       "bad/expressions.yaml:17:13: question 'member': answer 'process.exit(1)' calls a member (a.b()); only min, max, floor, ceil, round, log2 may be called",
       "bad/expressions.yaml:21:13: question 'call': answer 'sqrt(4)' calls 'sqrt'; only min, max, floor, ceil, round, log2 may be called",
       "bad/expressions.yaml:25:13: question 'text-literal': answer ''abc' + 1' may only contain numbers, not \"'abc'\"",
-      "bad/expressions.yaml:31:13: question 'divide-by-zero': answer evaluates to Infinity for seed 0 (n=0); it must be a finite number",
+      "bad/expressions.yaml:31:13: question 'divide-by-zero': answer evaluates to Infinity for n=0; it must be a finite number for every variant",
       "bad/expressions.yaml:35:7: question 'reserved': param 'answer' uses a reserved name (answer and the function names min, max, floor, ceil, round, log2)",
       "bad/expressions.yaml:36:7: question 'reserved': param 'max' uses a reserved name (answer and the function names min, max, floor, ceil, round, log2)",
       "bad/expressions.yaml:44:17: question 'feedback-symbol': feedback[0].value 'answer * k' names an unknown symbol 'k' (known: answer)",
       "bad/expressions.yaml:45:9: question 'feedback-symbol': feedback[1] needs exactly one of value or range",
       "bad/expressions.yaml:49:10: question 'range-backwards': params.w has max 5 below min 10",
       "bad/expressions.yaml:54:13: question 'answer-in-prompt': prompt uses {{answer}}, which is not a param ({{answer}} may appear only in a numeric question's explanation and feedback)",
+    ]);
+  });
+
+  it('an answer that is not finite for any one variant is found (every param combination is evaluated)', () => {
+    const source = 'bank: b\ntitle: t\nquestions:\n  - id: q\n    type: numeric\n    params: {n: [1, 2, 3, 4], m: {min: 0, max: 10, step: 5}}\n    prompt: p\n    answer: "1 / (n - 3) + m"\n';
+    expect(checkBankSource(source, 'v.yaml').problems).toEqual([
+      "v.yaml:8:13: question 'q': answer evaluates to Infinity for n=3, m=0; it must be a finite number for every variant",
     ]);
   });
 
