@@ -195,6 +195,12 @@ describe('kvlab grade', () => {
     expect(readFileSync(join(dir, 's1.json'), 'utf8')).toBe(before);
   });
 
+  it('a file given twice (alone and in its folder) is graded once', async () => {
+    const dir = submissions();
+    const result = await kvlab(['grade', '--bank', bankFile, join(dir, 's1.json'), dir, '--json']);
+    expect(JSON.parse(result.stdout).results.map((r: { student: string }) => r.student)).toEqual(['s1', 's2']);
+  });
+
   it('bad usage: no --bank, missing submission, a bank with problems', async () => {
     expect((await kvlab(['grade', 'x.json'])).stderr).toBe('kvlab: --bank is required: a bank id under quizzes/ or a bank file\n');
     expect((await kvlab(['grade', '--bank', bankFile, 'nope.json'])).stderr).toBe("kvlab: no such submission file or folder 'nope.json'\n");

@@ -41,7 +41,14 @@ export function submissionFiles(io: CliIO, paths: readonly string[]): { path: st
       out.push({ path: absolute, display: displayPath(io, absolute) });
     }
   }
-  return out;
+  // A file named twice (on its own and inside a folder given too) is graded once.
+  const seen = new Set<string>();
+  return out.filter((f) => {
+    const real = realpathSync(f.path);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
 
 /** Refuses an --out that would replace an input (a submission, a folder given, the bank file). */
