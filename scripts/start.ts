@@ -43,6 +43,18 @@ async function waitUntilServing(url: string, token: string, isAlive: () => boole
   return false;
 }
 
+/** Asks the server to shut down every running kernel, waiting for each (errors ignored: we stop anyway). */
+async function shutDownKernels(base: string, token: string): Promise<void> {
+  const headers = { Authorization: `token ${token}` };
+  try {
+    const response = await fetch(`${base}/api/kernels`, { headers });
+    const kernels = (await response.json()) as { id: string }[];
+    await Promise.all(kernels.map((k) => fetch(`${base}/api/kernels/${k.id}`, { method: 'DELETE', headers })));
+  } catch {
+    // The server is already gone or not answering; SIGTERM follows.
+  }
+}
+
 interface StartOptions {
   port?: number;
   browser: boolean;
@@ -87,7 +99,8 @@ async function main(): Promise<number> {
     // Containers and CI run as root; Jupyter refuses that unless told.
     ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
   ];
-  const child = spawn(install.jupyter, args, { env: jupyterEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its own process group: Ctrl-C reaches only us, and we stop Jupyter in an order it survives (below).
+  const child = spawn(install.jupyter, args, { env: jupyterEnv(), stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   let alive = true;
   const exited = new Promise<number>((resolveExit) => {
     child.on('exit', (code, signal) => {
@@ -99,18 +112,31 @@ async function main(): Promise<number> {
     alive = false;
     console.error(`kvlab start: could not run ${install.jupyter}: ${error.message}`);
   });
-  // SIGTERM, not SIGINT: on SIGINT Jupyter asks "Shutdown this notebook server (y/[n])?" and waits.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => child.kill('SIGTERM'));
-  }
-
   const base = `http://${HOST}:${port}`;
+  // Debian's Notebook 6.4 prints a traceback ("Event loop stopped before Future completed") when it is
+  // stopped with kernels still running, so shut the kernels down through its API first, then SIGTERM it.
+  // npm and tsx pass Ctrl-C on as SIGINT and SIGTERM both: stop once, whatever arrives while stopping.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping || !alive) return;
+    stopping = true;
+    await shutDownKernels(base, token);
+    child.kill('SIGTERM');
+    setTimeout(() => alive && child.kill('SIGKILL'), 10_000).unref();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => void stop());
+  }
+  process.on('exit', () => {
+    if (alive) child.kill('SIGTERM');
+  });
+
   if (await waitUntilServing(`${base}/api/status`, token, () => alive)) {
     console.log(`\nkvlab: the course is at ${base}/tree?token=${token}`);
     console.log('kvlab: open 01-kv-cache.ipynb to begin; Ctrl-C stops the server.\n');
   } else if (alive) {
     console.error(`kvlab start: Jupyter did not answer on ${base} within 60 s; stopping it`);
-    child.kill('SIGTERM');
+    await stop();
   }
   return exited;
 }
