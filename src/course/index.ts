@@ -1,4 +1,5 @@
-export * from './lessons.js';
-export * from './figures.js';
-export * from './quiz.js';
-export * from './display.js';
+/** What the notebooks use beside the engine, memory and quiz APIs: lessons, quizzes, tables, figure lines. */
+export { lessonIds, lessonSections, lessonMarkdown, LessonError, type LessonSection } from './lessons.js';
+export { quizMarkdown, questionParams, gradeQuiz, type QuizScore } from './quiz.js';
+export { markdownTable } from './display.js';
+export { figureLine } from './figures.js';
