@@ -7,7 +7,6 @@
  * Also the checker itself: a notebook with an error, a stderr line or a skipped cell is reported with the
  * cell's index and first line.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -194,7 +193,6 @@ describe('the course, executed headless', () => {
 
   beforeAll(async () => {
     // The notebooks import ../dist/index.js: build it from the sources under test.
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
     course = await runCourse({ outDir: join(ROOT, 'build', 'course-test'), html: true });
   });
 

@@ -28,7 +28,6 @@ describe('README public API example', () => {
   const source = join(workDir, 'example.ts');
 
   beforeAll(() => {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
     mkdirSync(workDir, { recursive: true });
     // The README imports as a notebook in notebooks/ does; this file sits one folder deeper.
     writeFileSync(source, publicApiExample().replaceAll("'../dist/index.js'", "'../../dist/index.js'"));

@@ -48,6 +48,10 @@ export function selfCheck(bankId: string, questionId: string, answer: unknown, s
     bank = findBank(bankId);
     loaded.set(bankId, bank);
   }
+  // Before an attempt, say so and nothing more: the explanation states the answer.
+  if (answer === undefined || answer === null) {
+    return `⏳ **${questionId}**: not answered yet; set your answer and run the cell again.`;
+  }
   const result = gradeAnswer(bank, questionId, answer, seed);
   const mark = result.status === 'correct' ? '✅' : result.status === 'partial' ? '🟡' : '❌';
   return `${mark} **${questionId}**: ${result.feedback}`;

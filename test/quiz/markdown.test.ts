@@ -53,6 +53,14 @@ describe('selfCheck', () => {
     expect(selfCheck(bankPath, 'kv-bytes', 896, 1).startsWith('✅')).toBe(true);
   });
 
+  it('before an attempt says so and gives nothing away (the explanation states the answer)', () => {
+    for (const unanswered of [undefined, null]) {
+      const text = selfCheck(bankPath, 'kv-bytes', unanswered);
+      expect(text).toMatch(/not answered yet/);
+      expect(text).not.toContain('24 MiB');
+    }
+  });
+
   it('finds a course bank by id under the course quizzes/', () => {
     const id = 'sliding-window-basics';
     expect(selfCheck(id, 'swa-complexity-formula', 'O(L·τ·d_h·n_c)')).toMatch(/^✅ \*\*swa-complexity-formula\*\*: Correct\./);

@@ -1,0 +1,13 @@
+/**
+ * Builds dist/ once before any test file runs. Several suites use the built library (the notebooks import
+ * it, the CLI is spawned from bin/, the README example compiles against it); building inside each suite
+ * would rewrite dist/ while another suite's kernel is loading it.
+ */
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export default function buildOnce(): void {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+}
