@@ -6,33 +6,52 @@
  * Slot order is not time order (a ring buffer wraps around). That is fine: softmax over a set of scores
  * and the weighted sum of values do not depend on the order of the set, so the ring is never unrotated.
  */
-import { dot4 } from './linalg.js';
 import type { KvCache } from './kv-cache.js';
+
+/**
+ * The kernel works on blocks of slots with no leftover loop (a scalar tail after the blocked loop made
+ * V8 compile the whole weighted sum about 1.5× slower), so every buffer it reads holds a whole number of
+ * blocks: caches round their buffers up, and the padding slots get weight exactly 0. Eight: the
+ * weighted sum takes eight slots per pass, the scores four (two blocks of four).
+ */
+export const SLOT_BLOCK = 8;
+
+/**
+ * `slots` rounded up to a multiple of SLOT_BLOCK. Bit operations keep the result a small integer for the
+ * JIT; Math.ceil(slots / 4) * 4 gives a double, and loops bounded by it ran about 25% slower.
+ */
+export function paddedSlots(slots: number): number {
+  return (slots + SLOT_BLOCK - 1) & ~(SLOT_BLOCK - 1);
+}
 
 /** Scratch space for the kernel, allocated once and grown only when a cache grows (the full cache). */
 export class AttentionScratch {
-  /** Scores, then softmax weights, one per slot. */
+  /** Scores, then softmax weights, one per (padded) slot. */
   scores: Float64Array;
   /** The weighted sum of values for one head: [headDim]. */
   readonly acc: Float64Array;
 
   constructor(slots: number, headDim: number) {
-    this.scores = new Float64Array(Math.max(1, slots));
+    this.scores = new Float64Array(paddedSlots(Math.max(1, slots)));
     this.acc = new Float64Array(headDim);
   }
 
   /** Makes room for `slots` scores; doubles so a growing cache reallocates O(log m) times. */
   ensure(slots: number): void {
-    if (slots <= this.scores.length) return;
+    const needed = paddedSlots(slots);
+    if (needed <= this.scores.length) return;
     let size = this.scores.length;
-    while (size < slots) size *= 2;
+    while (size < needed) size *= 2;
     this.scores = new Float64Array(size);
   }
 }
 
 /**
  * out[outOff..outOff+headDim) = Σ_j softmax_j(scale · q·k_j) · v_j for slots j < `slots`.
- * keys and values are [slots][headDim]; q starts at qOff. `scratch.scores` must hold `slots` entries.
+ * keys and values are [≥ paddedSlots(slots)][headDim] (whatever the padding slots hold, they get weight
+ * 0, as long as they are finite); q starts at qOff. Scratch: scores [≥ paddedSlots(slots)] and acc
+ * [headDim], passed as arrays rather than as the AttentionScratch object, which measured ~10% slower.
+ * Three passes, each a small function of its own.
  */
 export function attendSlots(
   out: Float32Array,
@@ -44,27 +63,111 @@ export function attendSlots(
   slots: number,
   headDim: number,
   scale: number,
-  scratch: AttentionScratch,
+  scores: Float64Array,
+  acc: Float64Array,
 ): void {
-  const scores = scratch.scores;
-  const acc = scratch.acc;
-  let max = -Infinity;
-  for (let j = 0; j < slots; j++) {
-    const s = scale * dot4(q, qOff, keys, j * headDim, headDim);
-    scores[j] = s;
-    if (s > max) max = s;
+  const padded = paddedSlots(slots);
+  if (slots <= 0 || keys.length < padded * headDim || values.length < padded * headDim || scores.length < padded) {
+    noRoom(slots, padded);
   }
-  // Subtracting the max keeps exp from overflowing; the weights are normalised once, at the end.
-  let sum = 0;
-  acc.fill(0);
-  for (let j = 0; j < slots; j++) {
-    const p = Math.exp(scores[j]! - max);
-    sum += p;
-    const base = j * headDim;
-    for (let d = 0; d < headDim; d++) acc[d] += p * values[base + d]!;
-  }
+  scoreSlots(scores, q, qOff, keys, slots, padded, headDim, scale);
+  const sum = softmaxWeights(scores, padded);
+  weightedValues(acc, scores, values, padded, headDim);
   const inv = 1 / sum;
-  for (let d = 0; d < headDim; d++) out[outOff + d] = acc[d]! * inv;
+  for (let e = 0; e < headDim; e++) out[outOff + e] = acc[e]! * inv;
+}
+
+/** Kept out of attendSlots: building the message inline made the JIT compile the kernel worse. */
+function noRoom(slots: number, padded: number): never {
+  if (slots <= 0) throw new RangeError('attention needs at least one slot');
+  throw new RangeError(`keys, values and scores must hold ${padded} slots (${slots} rounded up to a multiple of ${SLOT_BLOCK})`);
+}
+
+/**
+ * scores[j] = scale · q·k_j, and −∞ for the padding slots. Four keys at a time with one running sum each:
+ * four accumulators, so the additions do not wait on each other and each q element is loaded once per
+ * four multiply-adds.
+ */
+function scoreSlots(
+  scores: Float64Array,
+  q: Float32Array,
+  qOff: number,
+  keys: Float32Array,
+  slots: number,
+  padded: number,
+  headDim: number,
+  scale: number,
+): void {
+  for (let j = 0; j < padded; j += 4) {
+    const b0 = j * headDim;
+    const b1 = b0 + headDim;
+    const b2 = b1 + headDim;
+    const b3 = b2 + headDim;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let e = 0; e < headDim; e++) {
+      const qe = q[qOff + e]!;
+      s0 += qe * keys[b0 + e]!;
+      s1 += qe * keys[b1 + e]!;
+      s2 += qe * keys[b2 + e]!;
+      s3 += qe * keys[b3 + e]!;
+    }
+    scores[j] = s0 * scale;
+    scores[j + 1] = s1 * scale;
+    scores[j + 2] = s2 * scale;
+    scores[j + 3] = s3 * scale;
+  }
+  for (let j = slots; j < padded; j++) scores[j] = -Infinity;
+}
+
+/**
+ * scores[j] ← exp(scores[j] − max), returning their sum. Subtracting the max keeps exp from overflowing;
+ * the caller divides by the sum once, at the end, instead of once per slot.
+ */
+function softmaxWeights(scores: Float64Array, padded: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < padded; j++) if (scores[j]! > max) max = scores[j]!;
+  let sum = 0;
+  for (let j = 0; j < padded; j++) {
+    const p = Math.exp(scores[j]! - max);
+    scores[j] = p;
+    sum += p;
+  }
+  return sum;
+}
+
+/**
+ * acc = Σ_j w_j v_j: a tight loop over the head's dimensions, eight slots per pass, so the accumulator is
+ * loaded and stored once per eight weighted values (measured ~15% faster than four per pass).
+ */
+function weightedValues(acc: Float64Array, weights: Float64Array, values: Float32Array, padded: number, headDim: number): void {
+  acc.fill(0);
+  for (let j = 0; j < padded; j += 8) {
+    const p0 = weights[j]!;
+    const p1 = weights[j + 1]!;
+    const p2 = weights[j + 2]!;
+    const p3 = weights[j + 3]!;
+    const p4 = weights[j + 4]!;
+    const p5 = weights[j + 5]!;
+    const p6 = weights[j + 6]!;
+    const p7 = weights[j + 7]!;
+    const b0 = j * headDim;
+    const b1 = b0 + headDim;
+    const b2 = b1 + headDim;
+    const b3 = b2 + headDim;
+    const b4 = b3 + headDim;
+    const b5 = b4 + headDim;
+    const b6 = b5 + headDim;
+    const b7 = b6 + headDim;
+    for (let e = 0; e < headDim; e++) {
+      acc[e] =
+        acc[e]! +
+        (p0 * values[b0 + e]! + p1 * values[b1 + e]! + p2 * values[b2 + e]! + p3 * values[b3 + e]!) +
+        (p4 * values[b4 + e]! + p5 * values[b5 + e]! + p6 * values[b6 + e]! + p7 * values[b7 + e]!);
+    }
+  }
 }
 
 /**
@@ -85,8 +188,9 @@ export function attendCache(
   const slots = cache.attendedSlots(layer);
   const scale = 1 / Math.sqrt(headDim);
   scratch.ensure(slots);
+  const { scores, acc } = scratch;
   for (let h = 0; h < heads; h++) {
     const kvHead = Math.floor(h / group);
-    attendSlots(out, h * headDim, q, h * headDim, cache.keys(layer, kvHead), cache.values(layer, kvHead), slots, headDim, scale, scratch);
+    attendSlots(out, h * headDim, q, h * headDim, cache.keys(layer, kvHead), cache.values(layer, kvHead), slots, headDim, scale, scores, acc);
   }
 }

@@ -141,7 +141,9 @@ export class Decoder {
     checkToken(token, vocab);
     const d = heads * headDim;
     const { x, xn, q, k, v, att, proj } = this;
-    x.set(this.weights.embedding.subarray(token * d, (token + 1) * d));
+    const embedding = this.weights.embedding;
+    // A loop, not set(subarray(…)): subarray would allocate a view object every token.
+    for (let i = 0; i < d; i++) x[i] = embedding[token * d + i]!;
     for (let l = 0; l < layers; l++) {
       const w = this.weights.layers[l]!;
       rmsNorm(xn, 0, x, 0, d);

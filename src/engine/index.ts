@@ -1,7 +1,7 @@
 /** The engine: a tiny decoder, its KV caches (one file each), prefill, the float64 reference, simulate. */
 export type { CacheShape, KvCache } from './kv-cache.js';
 export { createCache } from './kv-cache.js';
-export { attendCache, attendSlots, AttentionScratch } from './attention.js';
+export { attendCache, attendSlots, AttentionScratch, paddedSlots, SLOT_BLOCK } from './attention.js';
 export {
   Decoder,
   createDecoder,

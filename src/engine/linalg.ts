@@ -26,7 +26,9 @@ export function dot4(a: Float32Array, aOff: number, b: Float32Array, bOff: numbe
 
 /**
  * out[outOff + r] = Σ_c w[r][c] · x[xOff + c] for r < rows: a row-major weight matrix [rows][cols] times a
- * vector, the layout llama.cpp and llama2.c use so each output is one contiguous dot product.
+ * vector, the layout llama.cpp and llama2.c use so each output is one contiguous dot product. Four rows
+ * at a time, one running sum each: every x element is loaded once for four multiply-adds, and the four
+ * sums are independent, which is what the four accumulators of dot4 buy.
  */
 export function matvec(
   out: Float32Array,
@@ -37,7 +39,29 @@ export function matvec(
   rows: number,
   cols: number,
 ): void {
-  for (let r = 0; r < rows; r++) out[outOff + r] = dot4(w, r * cols, x, xOff, cols);
+  const blocked = rows - (rows % 4);
+  for (let r = 0; r < blocked; r += 4) {
+    const b0 = r * cols;
+    const b1 = b0 + cols;
+    const b2 = b1 + cols;
+    const b3 = b2 + cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0; c < cols; c++) {
+      const xc = x[xOff + c]!;
+      s0 += w[b0 + c]! * xc;
+      s1 += w[b1 + c]! * xc;
+      s2 += w[b2 + c]! * xc;
+      s3 += w[b3 + c]! * xc;
+    }
+    out[outOff + r] = s0;
+    out[outOff + r + 1] = s1;
+    out[outOff + r + 2] = s2;
+    out[outOff + r + 3] = s3;
+  }
+  for (let r = blocked; r < rows; r++) out[outOff + r] = dot4(w, r * cols, x, xOff, cols);
 }
 
 /** RMSNorm without a learned gain: out = x / sqrt(mean(x²) + ε). */

@@ -4,6 +4,7 @@
  */
 import { MemoryInputError, policyProblems, type CachePolicy } from '../memory/index.js';
 import type { CacheShape, KvCache } from './kv-cache.js';
+import { paddedSlots } from './attention.js';
 
 export abstract class SlotCache implements KvCache {
   readonly shape: Readonly<CacheShape>;
@@ -33,9 +34,13 @@ export abstract class SlotCache implements KvCache {
     this.allocate(slots);
   }
 
-  /** (Re)allocates every buffer with room for `slots` pairs, keeping what the old buffers held. */
-  protected allocate(slots: number): void {
+  /**
+   * (Re)allocates every buffer with room for `slots` pairs, keeping what the old buffers held. Rounded up
+   * to whole blocks of the attention kernel (attention.ts): up to 3 padding slots, reserved but never held.
+   */
+  protected allocate(usableSlots: number): void {
     const { layers, kvHeads, headDim } = this.shape;
+    const slots = paddedSlots(usableSlots);
     for (let l = 0; l < layers; l++) {
       const pos = new Float64Array(slots).fill(-1);
       const old = this.positions[l];

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CachePolicy, WindowConvention } from '../../src/memory/index.js';
-import { AttentionScratch, Rng, attendCache, attendReference, attendSlots, createCache, type KvCache } from '../../src/engine/index.js';
+import { AttentionScratch, Rng, attendCache, attendReference, attendSlots, createCache, paddedSlots, type KvCache } from '../../src/engine/index.js';
 import { conventionArb, headsArb, maskedAttention, maxAbsDiff, randomRows, tokenVector } from './helpers.js';
 
 interface Run {
@@ -137,8 +137,9 @@ describe('the ring needs no unrotate', () => {
             const j = rng.int(i + 1);
             [order[i], order[j]] = [order[j]!, order[i]!];
           }
-          const shuffledKeys = new Float32Array(n * headDim);
-          const shuffledValues = new Float32Array(n * headDim);
+          // Room for the kernel's whole blocks of slots; the padding gets weight 0.
+          const shuffledKeys = new Float32Array(paddedSlots(n) * headDim);
+          const shuffledValues = new Float32Array(paddedSlots(n) * headDim);
           order.forEach((from, to) => {
             shuffledKeys.set(keys.subarray(from * headDim, (from + 1) * headDim), to * headDim);
             shuffledValues.set(values.subarray(from * headDim, (from + 1) * headDim), to * headDim);
@@ -147,8 +148,8 @@ describe('the ring needs no unrotate', () => {
           const scratch = new AttentionScratch(n, headDim);
           const inRing = new Float32Array(headDim);
           const shuffled = new Float32Array(headDim);
-          attendSlots(inRing, 0, q, 0, keys, values, n, headDim, 0.5, scratch);
-          attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, 0.5, scratch);
+          attendSlots(inRing, 0, q, 0, keys, values, n, headDim, 0.5, scratch.scores, scratch.acc);
+          attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, 0.5, scratch.scores, scratch.acc);
           expect(maxAbsDiff(inRing, shuffled)).toBeLessThan(1e-6);
         },
       ),
@@ -212,6 +213,27 @@ describe('averaging memories attend over their summaries', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('the kernel', () => {
+  it('gives the padding slots weight 0, whatever finite numbers they hold', () => {
+    const rng = new Rng(4);
+    const keys = rng.normalArray(8 * 2);
+    const values = rng.normalArray(8 * 2);
+    const q = rng.normalArray(2);
+    const out = new Float32Array(2);
+    const scratch = new AttentionScratch(5, 2);
+    attendSlots(out, 0, q, 0, keys, values, 5, 2, 1, scratch.scores, scratch.acc);
+    const rows = (m: Float32Array) => Array.from({ length: 5 }, (_, j) => [m[2 * j]!, m[2 * j + 1]!]);
+    expect(maxAbsDiff(out, maskedAttention(Array.from(q).map((x) => x * Math.SQRT2), rows(keys), rows(values), () => true))).toBeLessThan(1e-6);
+  });
+
+  it('refuses buffers without room for the padded block', () => {
+    const out = new Float32Array(2);
+    const scratch = new AttentionScratch(5, 2);
+    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(10), new Float32Array(10), 5, 2, 1, scratch.scores, scratch.acc)).toThrow(/must hold 8 slots/);
+    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(16), new Float32Array(16), 5, 2, 1, new Float64Array(5), scratch.acc)).toThrow(/must hold 8 slots/);
   });
 });
 
