@@ -66,7 +66,10 @@ export function matvec(
 
 /** RMSNorm without a learned gain: out = x / sqrt(mean(x²) + ε). */
 export function rmsNorm(out: Float32Array, outOff: number, x: Float32Array, xOff: number, n: number): void {
-  const meanSquare = dot4(x, xOff, x, xOff, n) / n;
-  const inv = 1 / Math.sqrt(meanSquare + 1e-6);
+  // Its own loop rather than dot4: a double returned from a call V8 does not inline is boxed, and this
+  // runs every layer of every decode step.
+  let sumSquares = 0;
+  for (let i = 0; i < n; i++) sumSquares += x[xOff + i]! * x[xOff + i]!;
+  const inv = 1 / Math.sqrt(sumSquares / n + 1e-6);
   for (let i = 0; i < n; i++) out[outOff + i] = x[xOff + i]! * inv;
 }

@@ -13,12 +13,14 @@ export abstract class SlotCache implements KvCache {
   protected valueBuffers: Float32Array[] = [];
   /** [layer] → the position each slot holds (−1: pooled, or empty). */
   protected positions: Float64Array[] = [];
+  // Counters per layer as plain arrays of small integers, not Float64Arrays: V8 keeps small integers
+  // unboxed, while a double returned from a method it does not inline is boxed, one allocation per call.
   /** Tokens appended so far, per layer. */
-  protected readonly appended: Float64Array;
+  protected readonly appended: number[];
   /** Live slots per layer: the pairs held, attended or not. */
-  protected readonly held: Float64Array;
+  protected readonly held: number[];
   /** Attended slots per layer: a prefix of the buffers. */
-  protected readonly attended: Float64Array;
+  protected readonly attended: number[];
 
   constructor(
     shape: CacheShape,
@@ -28,9 +30,9 @@ export abstract class SlotCache implements KvCache {
     this.shape = checkCacheShape(shape);
     const problems = policyProblems(policy);
     if (problems.length > 0) throw new MemoryInputError(policy.kind, problems.join('; '));
-    this.appended = new Float64Array(shape.layers);
-    this.held = new Float64Array(shape.layers);
-    this.attended = new Float64Array(shape.layers);
+    this.appended = new Array<number>(shape.layers).fill(0);
+    this.held = new Array<number>(shape.layers).fill(0);
+    this.attended = new Array<number>(shape.layers).fill(0);
     this.allocate(slots);
   }
 
@@ -73,7 +75,7 @@ export abstract class SlotCache implements KvCache {
   }
 
   slotPositions(layer: number): number[] {
-    return Array.from(this.positions[layer]!.subarray(0, this.attended[layer]!));
+    return Array.from(this.positions[layer]!.subarray(0, this.attended[layer]));
   }
 
   heldBytes(): number {

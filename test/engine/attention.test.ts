@@ -148,8 +148,8 @@ describe('the ring needs no unrotate', () => {
           const scratch = new AttentionScratch(n, headDim);
           const inRing = new Float32Array(headDim);
           const shuffled = new Float32Array(headDim);
-          attendSlots(inRing, 0, q, 0, keys, values, n, headDim, 0.5, scratch.scores, scratch.acc);
-          attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, 0.5, scratch.scores, scratch.acc);
+          attendSlots(inRing, 0, q, 0, keys, values, n, headDim, scratch.scores, scratch.acc);
+          attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, scratch.scores, scratch.acc);
           expect(maxAbsDiff(inRing, shuffled)).toBeLessThan(1e-6);
         },
       ),
@@ -224,16 +224,16 @@ describe('the kernel', () => {
     const q = rng.normalArray(2);
     const out = new Float32Array(2);
     const scratch = new AttentionScratch(5, 2);
-    attendSlots(out, 0, q, 0, keys, values, 5, 2, 1, scratch.scores, scratch.acc);
+    attendSlots(out, 0, q, 0, keys, values, 5, 2, scratch.scores, scratch.acc);
     const rows = (m: Float32Array) => Array.from({ length: 5 }, (_, j) => [m[2 * j]!, m[2 * j + 1]!]);
-    expect(maxAbsDiff(out, maskedAttention(Array.from(q).map((x) => x * Math.SQRT2), rows(keys), rows(values), () => true))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(out, maskedAttention(Array.from(q), rows(keys), rows(values), () => true))).toBeLessThan(1e-6);
   });
 
   it('refuses buffers without room for the padded block', () => {
     const out = new Float32Array(2);
     const scratch = new AttentionScratch(5, 2);
-    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(10), new Float32Array(10), 5, 2, 1, scratch.scores, scratch.acc)).toThrow(/must hold 8 slots/);
-    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(16), new Float32Array(16), 5, 2, 1, new Float64Array(5), scratch.acc)).toThrow(/must hold 8 slots/);
+    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(10), new Float32Array(10), 5, 2, scratch.scores, scratch.acc)).toThrow(/must hold 8 slots/);
+    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(16), new Float32Array(16), 5, 2, new Float64Array(5), scratch.acc)).toThrow(/must hold 8 slots/);
   });
 });
 
