@@ -10,15 +10,15 @@
  *
  * Runs under `node --expose-gc --import tsx` (npm run bench -- engine).
  *
- * What it showed on the 2-vCPU machine this was written on: the window's time per token is flat in m
- * and a million tokens neither grow the heap nor trigger a collection, but the decode step reaches about 0.55–0.65 of the plain-loop
- * limit, not 0.7. Why, as far as measured: the kernel's loops alone (scores with four accumulators, the
- * weighted sum eight slots a pass) run at or above the limit when V8 can treat the head size and the
- * arrays as compile-time constants, and the same three passes composed with d_h = 64 fixed reach ~0.75;
- * called with d_h as a runtime argument, as a kernel serving every head size and every cache buffer must
- * be, they run at ~0.6. The in-cache diagnostic (K and V in L2) is no faster than the 6 MiB rows, so it
- * is not memory. Eight accumulators in the scores reached ~0.67. The decoder step adds the projections,
- * which stream 9.4 MB of weights per token.
+ * What it showed on the 2-vCPU machine this was written on: the window's time per token is flat in m,
+ * and a million tokens neither grow the heap nor trigger a garbage collection, but the decode step
+ * reaches about 0.55–0.65 of the plain-loop limit, not 0.7. Why, as far as measured: the kernel's loops
+ * alone (scores with four accumulators, the weighted sum eight slots a pass) run at or above the limit
+ * when V8 can treat the head size and the arrays as compile-time constants, and the three passes
+ * composed with d_h = 64 fixed reach ~0.75; called with d_h as a runtime argument, as a kernel serving
+ * every head size and every cache buffer must be, they run at ~0.6. The in-cache diagnostic (K and V in
+ * L2) is no faster than the 6 MiB rows, so it is not memory. Eight accumulators in the scores reached
+ * ~0.67. The decoder step adds the projections, which stream 9.4 MB of weights per token.
  */
 import { AttentionScratch, attendCache, createCache, createDecoder, decodeStepFlops, type Decoder, type KvCache } from '../src/engine/index.js';
 import { Rng } from '../src/engine/rng.js';

@@ -38,7 +38,8 @@ export abstract class SlotCache implements KvCache {
 
   /**
    * (Re)allocates every buffer with room for `slots` pairs, keeping what the old buffers held. Rounded up
-   * to whole blocks of the attention kernel (attention.ts): up to 3 padding slots, reserved but never held.
+   * to whole blocks of the attention kernel (attention.ts): up to SLOT_BLOCK − 1 padding slots, reserved
+   * but never held.
    */
   protected allocate(usableSlots: number): void {
     const { layers, kvHeads, headDim } = this.shape;
