@@ -1,13 +1,13 @@
 /**
  * The engine's commands (simulate, attend) and the memory calculator through the CLI, in process with a
  * fake CliIO: correct output, and every bad input of the CLI spec rejected with one clear line and exit 2.
- * One spawn of the built bin/kvlab.js proves a real process prints no stack trace.
+ * Spawns of the built bin/kvlab.js prove a real process prints no stack trace.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run, type CliIO } from '../src/cli/main.js';
 import { attendReference, policyBytes } from '../src/index.js';
 
@@ -215,11 +215,8 @@ describe('kvlab attend', () => {
     expectRejected(['attend', '--window', '2', '--convention', 'x', '--json'], /--convention 'x' is not known/, JSON.stringify(input)));
 });
 
+// dist/ is built once for every suite by test/global-setup.ts; rebuilding here would race the others.
 describe('the built command, spawned', () => {
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
-  });
-
   const spawnKvlab = (args: string[], input?: string) =>
     spawnSync(process.execPath, [join(root, 'bin', 'kvlab.js'), ...args], { cwd: root, input: input ?? '', encoding: 'utf8' });
 
