@@ -7,6 +7,7 @@
  * and the weighted sum of values do not depend on the order of the set, so the ring is never unrotated.
  */
 import type { KvCache } from './kv-cache.js';
+import type { KernelMemory } from './wasm-kernel.js';
 
 /**
  * The kernel works on blocks of slots with no leftover loop (a scalar tail after the blocked loop made
@@ -176,6 +177,10 @@ function weightedValues(
  * Decode attention of one token in one layer: each of the `heads` query heads in q ([heads][headDim])
  * attends over its KV head's attended slots; out is [heads][headDim]. With g KV heads, query head h reads
  * KV head ⌊h / (heads / g)⌋: a group of heads / g queries shares one cached pair (GQA; g = 1 is MQA).
+ *
+ * The cache's kernel decides who computes it: attendSlots above ('js'), or the WebAssembly SIMD kernel
+ * (wasm/attention.wat, same three passes) over the cache's linear memory ('wasm'); `scratch` is the JS
+ * kernel's, the WebAssembly kernel keeps its scratch in that memory.
  */
 export function attendCache(
   out: Float32Array,
@@ -188,6 +193,15 @@ export function attendCache(
   const { kvHeads, headDim } = cache.shape;
   const group = heads / kvHeads;
   const slots = cache.attendedSlots(layer);
+  const memory = (cache as { kernelMemory?: KernelMemory }).kernelMemory;
+  if (memory) {
+    if (slots <= 0) noRoom(slots, 0);
+    for (let h = 0; h < heads; h++) {
+      const kvHead = Math.floor(h / group);
+      memory.attend(out, h * headDim, q, h * headDim, cache.keys(layer, kvHead), cache.values(layer, kvHead), slots);
+    }
+    return;
+  }
   scratch.ensure(slots);
   const { scores, acc } = scratch;
   for (let h = 0; h < heads; h++) {

@@ -12,14 +12,15 @@
 import type { CachePolicy } from '../memory/index.js';
 import type { CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 
 export class CompressiveCache extends SlotCache {
   readonly window: number;
   readonly compression: number;
   readonly compressedSlots: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'compressive' }>) {
-    super(shape, policy, policy.window + policy.compressedSlots + 1);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'compressive' }>, kernel?: AttentionKernel) {
+    super(shape, policy, policy.window + policy.compressedSlots + 1, kernel);
     this.window = policy.window;
     this.compression = policy.compression;
     this.compressedSlots = policy.compressedSlots;

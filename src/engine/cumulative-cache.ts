@@ -6,10 +6,11 @@
 import type { CachePolicy } from '../memory/index.js';
 import type { CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 
 export class CumulativeCache extends SlotCache {
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'cumulative' }>) {
-    super(shape, policy, 1);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'cumulative' }>, kernel?: AttentionKernel) {
+    super(shape, policy, 1, kernel);
   }
 
   append(layer: number, k: Float32Array, v: Float32Array): void {

@@ -10,7 +10,7 @@
  */
 import { capacityPairs, checkShape, type CachePolicy } from '../memory/index.js';
 import { AttentionScratch, attendCache } from './attention.js';
-import { createCache, type KvCache } from './kv-cache.js';
+import { createCache, type CacheOptions, type KvCache } from './kv-cache.js';
 import { matvec, rmsNorm } from './linalg.js';
 import { Rng } from './rng.js';
 import { prefillChunk } from './prefill.js';
@@ -103,11 +103,11 @@ export class Decoder {
   private readonly logits: Float32Array; // [vocab]
   private readonly scratch: AttentionScratch;
 
-  constructor(config: DecoderConfig, policy: CachePolicy, weights?: DecoderWeights) {
+  constructor(config: DecoderConfig, policy: CachePolicy, weights?: DecoderWeights, options: CacheOptions = {}) {
     this.config = resolveConfig(config);
     const { layers, heads, kvHeads, headDim, vocab } = this.config;
     this.weights = weights ?? initWeights(this.config);
-    this.cache = createCache({ layers, kvHeads, headDim }, policy);
+    this.cache = createCache({ layers, kvHeads, headDim }, policy, options);
     const d = heads * headDim;
     this.x = new Float32Array(d);
     this.xn = new Float32Array(d);
@@ -184,9 +184,12 @@ export class Decoder {
   }
 }
 
-/** A decoder with seeded weights and a cache of the given policy. */
-export function createDecoder(config: DecoderConfig, policy: CachePolicy): Decoder {
-  return new Decoder(config, policy);
+/**
+ * A decoder with seeded weights and a cache of the given policy; options.kernel picks the decode attention
+ * kernel ('wasm' by default where the runtime has WebAssembly SIMD, 'js' for the plain-TypeScript one).
+ */
+export function createDecoder(config: DecoderConfig, policy: CachePolicy, options: CacheOptions = {}): Decoder {
+  return new Decoder(config, policy, undefined, options);
 }
 
 function checkToken(token: number, vocab: number): void {

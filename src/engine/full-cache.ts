@@ -6,6 +6,7 @@
 import type { CachePolicy } from '../memory/index.js';
 import type { CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 
 /** Slots a full cache starts with before its first doubling. */
 const INITIAL_SLOTS = 16;
@@ -13,8 +14,8 @@ const INITIAL_SLOTS = 16;
 export class FullCache extends SlotCache {
   private capacity: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'full' }>, initialSlots = INITIAL_SLOTS) {
-    super(shape, policy, initialSlots);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'full' }>, kernel?: AttentionKernel, initialSlots = INITIAL_SLOTS) {
+    super(shape, policy, initialSlots, kernel);
     this.capacity = initialSlots;
   }
 

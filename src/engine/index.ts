@@ -1,5 +1,6 @@
 /** The engine: a tiny decoder, its KV caches (one file each), prefill, the float64 reference, simulate. */
-export type { CacheShape, KvCache } from './kv-cache.js';
+export type { CacheOptions, CacheShape, KvCache } from './kv-cache.js';
+export { defaultKernel, wasmSimdSupported, type AttentionKernel } from './wasm-kernel.js';
 export { createCache } from './kv-cache.js';
 export { attendCache, attendSlots, AttentionScratch, paddedSlots, SLOT_BLOCK } from './attention.js';
 export {

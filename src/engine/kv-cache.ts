@@ -14,6 +14,7 @@ import { SinksCache } from './sinks-cache.js';
 import { MovingAverageCache } from './moving-average-cache.js';
 import { CumulativeCache } from './cumulative-cache.js';
 import { CompressiveCache } from './compressive-cache.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 
 /** The part of a model's shape a cache depends on: no query heads, since queries are never cached. */
 export interface CacheShape {
@@ -29,6 +30,8 @@ export interface KvCache {
   readonly shape: Readonly<CacheShape>;
   /** Tokens the last layer has taken: the sequence length m once a step has gone through every layer. */
   readonly tokens: number;
+  /** The decode attention kernel attendCache runs over this cache. */
+  readonly kernel: AttentionKernel;
   /**
    * Stores one token's keys and values in one layer; k and v hold [kvHeads][headDim] from index 0.
    * Each layer takes its tokens in sequence order (a decode step appends to layers 0, 1, …, L − 1).
@@ -51,20 +54,29 @@ export interface KvCache {
   reservedBytes(): number;
 }
 
+export interface CacheOptions {
+  /**
+   * The decode attention kernel: 'wasm' (WebAssembly SIMD, the buffers then live in its linear memory)
+   * or 'js' (plain TypeScript, the readable reference). Default: 'wasm' where the runtime supports it.
+   */
+  kernel?: AttentionKernel;
+}
+
 /** A cache of the policy's kind for a model of this shape, its buffers allocated up front. */
-export function createCache(shape: CacheShape, policy: CachePolicy): KvCache {
+export function createCache(shape: CacheShape, policy: CachePolicy, options: CacheOptions = {}): KvCache {
+  const { kernel } = options;
   switch (policy.kind) {
     case 'full':
-      return new FullCache(shape, policy);
+      return new FullCache(shape, policy, kernel);
     case 'window':
-      return new WindowCache(shape, policy);
+      return new WindowCache(shape, policy, kernel);
     case 'sinks':
-      return new SinksCache(shape, policy);
+      return new SinksCache(shape, policy, kernel);
     case 'moving-average':
-      return new MovingAverageCache(shape, policy);
+      return new MovingAverageCache(shape, policy, kernel);
     case 'cumulative':
-      return new CumulativeCache(shape, policy);
+      return new CumulativeCache(shape, policy, kernel);
     case 'compressive':
-      return new CompressiveCache(shape, policy);
+      return new CompressiveCache(shape, policy, kernel);
   }
 }

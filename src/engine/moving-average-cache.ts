@@ -11,14 +11,15 @@
 import type { CachePolicy } from '../memory/index.js';
 import type { CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 
 export class MovingAverageCache extends SlotCache {
   readonly window: number;
   /** Column sums while re-summing: [headDim]. */
   private readonly sum: Float64Array;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'moving-average' }>) {
-    super(shape, policy, policy.window + 1);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'moving-average' }>, kernel?: AttentionKernel) {
+    super(shape, policy, policy.window + 1, kernel);
     this.window = policy.window;
     this.sum = new Float64Array(shape.headDim);
   }

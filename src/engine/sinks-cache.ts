@@ -7,15 +7,16 @@
 import { windowSlots, type CachePolicy } from '../memory/index.js';
 import type { CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 
 export class SinksCache extends SlotCache {
   readonly sinks: number;
   /** Ring size n of the window part. */
   readonly ringSlots: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'sinks' }>) {
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'sinks' }>, kernel?: AttentionKernel) {
     const ring = windowSlots(policy.window, policy.convention);
-    super(shape, policy, policy.sinks + ring);
+    super(shape, policy, policy.sinks + ring, kernel);
     this.sinks = policy.sinks;
     this.ringSlots = ring;
   }

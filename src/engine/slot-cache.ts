@@ -5,6 +5,7 @@
 import { MemoryInputError, policyProblems, type CachePolicy } from '../memory/index.js';
 import type { CacheShape, KvCache } from './kv-cache.js';
 import { paddedSlots } from './attention.js';
+import { KernelMemory, resolveKernel, type AttentionKernel } from './wasm-kernel.js';
 
 export abstract class SlotCache implements KvCache {
   readonly shape: Readonly<CacheShape>;
@@ -21,13 +22,21 @@ export abstract class SlotCache implements KvCache {
   protected readonly held: number[];
   /** Attended slots per layer: a prefix of the buffers. */
   protected readonly attended: number[];
+  readonly kernel: AttentionKernel;
+  /**
+   * With the WebAssembly kernel, the linear memory the buffers live in (wasm-kernel.ts); undefined
+   * with the JS kernel, whose buffers are ordinary Float32Arrays.
+   */
+  kernelMemory: KernelMemory | undefined;
 
   constructor(
     shape: CacheShape,
     readonly policy: CachePolicy,
     slots: number,
+    kernel?: AttentionKernel,
   ) {
     this.shape = checkCacheShape(shape);
+    this.kernel = resolveKernel(kernel);
     const problems = policyProblems(policy);
     if (problems.length > 0) throw new MemoryInputError(policy.kind, problems.join('; '));
     this.appended = new Array<number>(shape.layers).fill(0);
@@ -44,6 +53,9 @@ export abstract class SlotCache implements KvCache {
   protected allocate(usableSlots: number): void {
     const { layers, kvHeads, headDim } = this.shape;
     const slots = paddedSlots(usableSlots);
+    // The WebAssembly kernel reads only its own memory, so its buffers are views on a new one (the old
+    // contents copied over below, as grow() copies into a bigger Float32Array).
+    const memory = this.kernel === 'wasm' ? new KernelMemory(headDim, slots, 2 * layers * kvHeads) : undefined;
     for (let l = 0; l < layers; l++) {
       const pos = new Float64Array(slots).fill(-1);
       const old = this.positions[l];
@@ -51,10 +63,11 @@ export abstract class SlotCache implements KvCache {
       this.positions[l] = pos;
       for (let h = 0; h < kvHeads; h++) {
         const i = l * kvHeads + h;
-        this.keyBuffers[i] = grow(this.keyBuffers[i], slots * headDim);
-        this.valueBuffers[i] = grow(this.valueBuffers[i], slots * headDim);
+        this.keyBuffers[i] = grow(this.keyBuffers[i], slots * headDim, memory?.buffers[2 * i]);
+        this.valueBuffers[i] = grow(this.valueBuffers[i], slots * headDim, memory?.buffers[2 * i + 1]);
       }
     }
+    this.kernelMemory = memory;
   }
 
   get tokens(): number {
@@ -128,8 +141,9 @@ export abstract class SlotCache implements KvCache {
   }
 }
 
-function grow(old: Float32Array | undefined, length: number): Float32Array {
-  const next = new Float32Array(length);
+/** A buffer of `length` floats (`into` if given) holding what `old` held. */
+function grow(old: Float32Array | undefined, length: number, into?: Float32Array): Float32Array {
+  const next = into ?? new Float32Array(length);
   if (old) next.set(old.subarray(0, Math.min(old.length, length)));
   return next;
 }

@@ -7,14 +7,15 @@
 import { windowSlots, type CachePolicy } from '../memory/index.js';
 import type { CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 
 export class WindowCache extends SlotCache {
   /** Ring size n: the keys a query sees. */
   readonly slots: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'window' }>) {
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'window' }>, kernel?: AttentionKernel) {
     const slots = windowSlots(policy.window, policy.convention);
-    super(shape, policy, slots);
+    super(shape, policy, slots, kernel);
     this.slots = slots;
   }
 
