@@ -6,8 +6,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CachePolicy, WindowConvention } from '../../src/memory/index.js';
-import { AttentionScratch, Rng, attendCache, attendReference, attendSlots, createCache, paddedSlots, type KvCache } from '../../src/engine/index.js';
-import { conventionArb, headsArb, maskedAttention, maxAbsDiff, randomRows, tokenVector } from './helpers.js';
+import { KERNELS, conventionArb, headsArb, maskedAttention, maxAbsDiff, randomRows, tokenVector } from './helpers.js';
+import {
+  AttentionScratch,
+  Rng,
+  attendCache,
+  attendReference,
+  attendSlots,
+  createCache,
+  createDecoder,
+  defaultKernel,
+  paddedSlots,
+  wasmSimdSupported,
+  type AttentionKernel,
+  type KvCache,
+} from '../../src/engine/index.js';
 
 interface Run {
   /** Per token, the engine's output [heads][headDim]. */
@@ -19,13 +32,21 @@ interface Run {
   cache: KvCache;
 }
 
-/** Streams `tokens` random tokens through a one-layer cache of this policy with the decode kernel. */
-function decodeRandom(policy: CachePolicy, heads: number, kvHeads: number, headDim: number, tokens: number, seed: number): Run {
+/** Streams `tokens` random tokens through a one-layer cache of this policy with the given decode kernel. */
+function decodeRandom(
+  policy: CachePolicy,
+  heads: number,
+  kvHeads: number,
+  headDim: number,
+  tokens: number,
+  seed: number,
+  kernel: AttentionKernel,
+): Run {
   const rng = new Rng(seed);
   const q = Array.from({ length: heads }, () => randomRows(rng, tokens, headDim));
   const k = Array.from({ length: kvHeads }, () => randomRows(rng, tokens, headDim));
   const v = Array.from({ length: kvHeads }, () => randomRows(rng, tokens, headDim));
-  const cache = createCache({ layers: 1, kvHeads, headDim }, policy);
+  const cache = createCache({ layers: 1, kvHeads, headDim }, policy, { kernel });
   const scratch = new AttentionScratch(4, headDim);
   const outputs: Float32Array[] = [];
   for (let t = 0; t < tokens; t++) {
@@ -40,183 +61,223 @@ function decodeRandom(policy: CachePolicy, heads: number, kvHeads: number, headD
 /** Lengths that matter for a window of W: below, at, one past, and several wraps. */
 const lengthFor = (w: number) => fc.constantFrom(1, Math.max(1, w - 1), w, w + 1, w + 2, 2 * w + 1, 5 * w + 3);
 
-describe('windowed decode equals full attention under a band mask (float64 oracle)', () => {
-  it('for every window, length, head count, GQA grouping and convention, within 1e-5', () => {
-    fc.assert(
-      fc.property(
-        headsArb,
-        fc.integer({ min: 1, max: 8 }),
-        fc.integer({ min: 1, max: 12 }).chain((w) => fc.tuple(fc.constant(w), lengthFor(w))),
-        conventionArb,
-        fc.integer(),
-        ({ heads, kvHeads }, headDim, [window, tokens], convention, seed) => {
-          const run = decodeRandom({ kind: 'window', window, convention }, heads, kvHeads, headDim, tokens, seed);
+describe.each(KERNELS)('the %s kernel', (kernel) => {
+  describe('windowed decode equals full attention under a band mask (float64 oracle)', () => {
+    it('for every window, length, head count, GQA grouping and convention, within 1e-5', () => {
+      fc.assert(
+        fc.property(
+          headsArb,
+          fc.integer({ min: 1, max: 8 }),
+          fc.integer({ min: 1, max: 12 }).chain((w) => fc.tuple(fc.constant(w), lengthFor(w))),
+          conventionArb,
+          fc.integer(),
+          ({ heads, kvHeads }, headDim, [window, tokens], convention, seed) => {
+            const run = decodeRandom({ kind: 'window', window, convention }, heads, kvHeads, headDim, tokens, seed, kernel);
+            const group = heads / kvHeads;
+            for (let h = 0; h < heads; h++) {
+              const g = Math.floor(h / group);
+              const expected = attendReference(run.q[h]!, run.k[g]!, run.v[g]!, window, convention);
+              for (let t = 0; t < tokens; t++) {
+                const actual = run.outputs[t]!.subarray(h * headDim, (h + 1) * headDim);
+                expect(maxAbsDiff(actual, expected[t]!)).toBeLessThan(1e-5);
+              }
+            }
+          },
+        ),
+        { numRuns: 250 },
+      );
+    });
+
+    it('the band mask really bites: with W < m the output differs from full attention', () => {
+      const windowed = decodeRandom({ kind: 'window', window: 3 }, 2, 1, 4, 10, 7, kernel);
+      const full = attendReference(windowed.q[0]!, windowed.k[0]!, windowed.v[0]!);
+      expect(maxAbsDiff(windowed.outputs[9]!.subarray(0, 4), full[9]!)).toBeGreaterThan(1e-3);
+      // and the two conventions differ by one key
+      const plusOne = attendReference(windowed.q[0]!, windowed.k[0]!, windowed.v[0]!, 3, 'w-plus-one');
+      expect(maxAbsDiff(windowed.outputs[9]!.subarray(0, 4), plusOne[9]!)).toBeGreaterThan(1e-3);
+    });
+
+    it('a window W ≥ m is full attention', () => {
+      fc.assert(
+        fc.property(headsArb, fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 5 }), conventionArb, fc.integer(), ({ heads, kvHeads }, tokens, extra, convention, seed) => {
+          const windowed = decodeRandom({ kind: 'window', window: tokens + extra, convention }, heads, kvHeads, 4, tokens, seed, kernel);
+          const full = decodeRandom({ kind: 'full' }, heads, kvHeads, 4, tokens, seed, kernel);
+          windowed.outputs.forEach((out, t) => expect(maxAbsDiff(out, full.outputs[t]!)).toBe(0));
           const group = heads / kvHeads;
           for (let h = 0; h < heads; h++) {
             const g = Math.floor(h / group);
-            const expected = attendReference(run.q[h]!, run.k[g]!, run.v[g]!, window, convention);
-            for (let t = 0; t < tokens; t++) {
-              const actual = run.outputs[t]!.subarray(h * headDim, (h + 1) * headDim);
-              expect(maxAbsDiff(actual, expected[t]!)).toBeLessThan(1e-5);
+            const reference = attendReference(full.q[h]!, full.k[g]!, full.v[g]!);
+            full.outputs.forEach((out, t) => expect(maxAbsDiff(out.subarray(h * 4, h * 4 + 4), reference[t]!)).toBeLessThan(1e-5));
+          }
+        }),
+      );
+    });
+
+    it('sinks + window equals attention masked to j < n_sink or i − W < j ≤ i', () => {
+      fc.assert(
+        fc.property(
+          headsArb,
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 1, max: 8 }).chain((w) => fc.tuple(fc.constant(w), lengthFor(w + 4))),
+          conventionArb,
+          fc.integer(),
+          ({ heads, kvHeads }, sinks, [window, tokens], convention, seed) => {
+            const run = decodeRandom({ kind: 'sinks', window, sinks, convention }, heads, kvHeads, 3, tokens, seed, kernel);
+            const seen = convention === 'w-plus-one' ? window + 1 : window;
+            const group = heads / kvHeads;
+            for (let h = 0; h < heads; h++) {
+              const g = Math.floor(h / group);
+              for (let i = 0; i < tokens; i++) {
+                const expected = maskedAttention(run.q[h]![i]!, run.k[g]!.slice(0, i + 1), run.v[g]!.slice(0, i + 1), (j) => j < sinks || i - j < seen);
+                expect(maxAbsDiff(run.outputs[i]!.subarray(h * 3, h * 3 + 3), expected)).toBeLessThan(1e-5);
+              }
             }
-          }
-        },
-      ),
-      { numRuns: 250 },
-    );
-  });
-
-  it('the band mask really bites: with W < m the output differs from full attention', () => {
-    const windowed = decodeRandom({ kind: 'window', window: 3 }, 2, 1, 4, 10, 7);
-    const full = attendReference(windowed.q[0]!, windowed.k[0]!, windowed.v[0]!);
-    expect(maxAbsDiff(windowed.outputs[9]!.subarray(0, 4), full[9]!)).toBeGreaterThan(1e-3);
-    // and the two conventions differ by one key
-    const plusOne = attendReference(windowed.q[0]!, windowed.k[0]!, windowed.v[0]!, 3, 'w-plus-one');
-    expect(maxAbsDiff(windowed.outputs[9]!.subarray(0, 4), plusOne[9]!)).toBeGreaterThan(1e-3);
-  });
-
-  it('a window W ≥ m is full attention', () => {
-    fc.assert(
-      fc.property(headsArb, fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 5 }), conventionArb, fc.integer(), ({ heads, kvHeads }, tokens, extra, convention, seed) => {
-        const windowed = decodeRandom({ kind: 'window', window: tokens + extra, convention }, heads, kvHeads, 4, tokens, seed);
-        const full = decodeRandom({ kind: 'full' }, heads, kvHeads, 4, tokens, seed);
-        windowed.outputs.forEach((out, t) => expect(maxAbsDiff(out, full.outputs[t]!)).toBe(0));
-        const group = heads / kvHeads;
-        for (let h = 0; h < heads; h++) {
-          const g = Math.floor(h / group);
-          const reference = attendReference(full.q[h]!, full.k[g]!, full.v[g]!);
-          full.outputs.forEach((out, t) => expect(maxAbsDiff(out.subarray(h * 4, h * 4 + 4), reference[t]!)).toBeLessThan(1e-5));
-        }
-      }),
-    );
-  });
-
-  it('sinks + window equals attention masked to j < n_sink or i − W < j ≤ i', () => {
-    fc.assert(
-      fc.property(
-        headsArb,
-        fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 1, max: 8 }).chain((w) => fc.tuple(fc.constant(w), lengthFor(w + 4))),
-        conventionArb,
-        fc.integer(),
-        ({ heads, kvHeads }, sinks, [window, tokens], convention, seed) => {
-          const run = decodeRandom({ kind: 'sinks', window, sinks, convention }, heads, kvHeads, 3, tokens, seed);
-          const seen = convention === 'w-plus-one' ? window + 1 : window;
-          const group = heads / kvHeads;
-          for (let h = 0; h < heads; h++) {
-            const g = Math.floor(h / group);
-            for (let i = 0; i < tokens; i++) {
-              const expected = maskedAttention(run.q[h]![i]!, run.k[g]!.slice(0, i + 1), run.v[g]!.slice(0, i + 1), (j) => j < sinks || i - j < seen);
-              expect(maxAbsDiff(run.outputs[i]!.subarray(h * 3, h * 3 + 3), expected)).toBeLessThan(1e-5);
-            }
-          }
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
-});
-
-describe('the ring needs no unrotate', () => {
-  it('permuting the attended slots does not change the output', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10 }),
-        fc.integer({ min: 1, max: 40 }),
-        fc.integer(),
-        (window, tokens, seed) => {
-          const headDim = 4;
-          const run = decodeRandom({ kind: 'window', window }, 1, 1, headDim, tokens, seed);
-          const n = run.cache.attendedSlots(0);
-          const keys = run.cache.keys(0, 0);
-          const values = run.cache.values(0, 0);
-          // A seeded shuffle of the slots (Fisher–Yates); the time order is lost entirely.
-          const rng = new Rng(seed ^ 0x5bd1);
-          const order = Array.from({ length: n }, (_, i) => i);
-          for (let i = n - 1; i > 0; i--) {
-            const j = rng.int(i + 1);
-            [order[i], order[j]] = [order[j]!, order[i]!];
-          }
-          // Room for the kernel's whole blocks of slots; the padding gets weight 0.
-          const shuffledKeys = new Float32Array(paddedSlots(n) * headDim);
-          const shuffledValues = new Float32Array(paddedSlots(n) * headDim);
-          order.forEach((from, to) => {
-            shuffledKeys.set(keys.subarray(from * headDim, (from + 1) * headDim), to * headDim);
-            shuffledValues.set(values.subarray(from * headDim, (from + 1) * headDim), to * headDim);
-          });
-          const q = tokenVector(run.q, tokens - 1);
-          const scratch = new AttentionScratch(n, headDim);
-          const inRing = new Float32Array(headDim);
-          const shuffled = new Float32Array(headDim);
-          attendSlots(inRing, 0, q, 0, keys, values, n, headDim, scratch.scores, scratch.acc);
-          attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, scratch.scores, scratch.acc);
-          expect(maxAbsDiff(inRing, shuffled)).toBeLessThan(1e-6);
-        },
-      ),
-    );
-  });
-});
-
-describe('averaging memories attend over their summaries', () => {
-  const mean = (rows: number[][]) => rows[0]!.map((_, e) => rows.reduce((s, r) => s + r[e]!, 0) / rows.length);
-
-  it('cumulative: one pair, so softmax gives weight 1 and the output is the mean of all values', () => {
-    const run = decodeRandom({ kind: 'cumulative' }, 4, 2, 3, 50, 3);
-    run.outputs.forEach((out, t) => {
-      for (let h = 0; h < 4; h++) expect(maxAbsDiff(out.subarray(h * 3, h * 3 + 3), mean(run.v[Math.floor(h / 2)]!.slice(0, t + 1)))).toBeLessThan(1e-5);
+          },
+        ),
+        { numRuns: 150 },
+      );
     });
   });
 
-  it('moving average: the output is the mean of the last W values', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 60 }), fc.integer(), (window, tokens, seed) => {
-        const run = decodeRandom({ kind: 'moving-average', window }, 2, 2, 3, tokens, seed);
-        run.outputs.forEach((out, t) => {
-          for (let h = 0; h < 2; h++) {
-            expect(maxAbsDiff(out.subarray(h * 3, h * 3 + 3), mean(run.v[h]!.slice(Math.max(0, t + 1 - window), t + 1)))).toBeLessThan(1e-5);
-          }
-        });
-      }),
-    );
+  describe('the ring needs no unrotate', () => {
+    it('permuting the attended slots does not change the output', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 10 }),
+          fc.integer({ min: 1, max: 40 }),
+          fc.integer(),
+          (window, tokens, seed) => {
+            const headDim = 4;
+            const run = decodeRandom({ kind: 'window', window }, 1, 1, headDim, tokens, seed, kernel);
+            const n = run.cache.attendedSlots(0);
+            const keys = run.cache.keys(0, 0);
+            const values = run.cache.values(0, 0);
+            // A seeded shuffle of the slots (Fisher–Yates); the time order is lost entirely.
+            const rng = new Rng(seed ^ 0x5bd1);
+            const order = Array.from({ length: n }, (_, i) => i);
+            for (let i = n - 1; i > 0; i--) {
+              const j = rng.int(i + 1);
+              [order[i], order[j]] = [order[j]!, order[i]!];
+            }
+            // Room for the kernel's whole blocks of slots; the padding gets weight 0.
+            const shuffledKeys = new Float32Array(paddedSlots(n) * headDim);
+            const shuffledValues = new Float32Array(paddedSlots(n) * headDim);
+            order.forEach((from, to) => {
+              shuffledKeys.set(keys.subarray(from * headDim, (from + 1) * headDim), to * headDim);
+              shuffledValues.set(values.subarray(from * headDim, (from + 1) * headDim), to * headDim);
+            });
+            const q = tokenVector(run.q, tokens - 1);
+            const scratch = new AttentionScratch(n, headDim);
+            const inRing = new Float32Array(headDim);
+            const shuffled = new Float32Array(headDim);
+            attendSlots(inRing, 0, q, 0, keys, values, n, headDim, scratch.scores, scratch.acc);
+            attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, scratch.scores, scratch.acc);
+            expect(maxAbsDiff(inRing, shuffled)).toBeLessThan(1e-6);
+          },
+        ),
+      );
+    });
   });
 
-  it('compressive: attention over [last W pairs, means of the latest n_cm evicted groups]', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 50 }),
-        fc.integer(),
-        (window, compression, compressedSlots, tokens, seed) => {
-          const policy: CachePolicy = { kind: 'compressive', window, segment: compression * 2, compression, compressedSlots };
-          const run = decodeRandom(policy, 2, 1, 3, tokens, seed);
-          for (let i = 0; i < tokens; i++) {
-            const m = i + 1;
-            const evicted = Math.max(0, m - window);
-            const groups = Math.floor(evicted / compression);
-            const first = Math.max(0, groups - compressedSlots);
-            const keys: number[][] = [];
-            const values: number[][] = [];
-            for (let g = first; g < groups; g++) {
-              keys.push(mean(run.k[0]!.slice(g * compression, (g + 1) * compression)));
-              values.push(mean(run.v[0]!.slice(g * compression, (g + 1) * compression)));
-            }
-            keys.push(...run.k[0]!.slice(evicted, m));
-            values.push(...run.v[0]!.slice(evicted, m));
+  describe('averaging memories attend over their summaries', () => {
+    const mean = (rows: number[][]) => rows[0]!.map((_, e) => rows.reduce((s, r) => s + r[e]!, 0) / rows.length);
+
+    it('cumulative: one pair, so softmax gives weight 1 and the output is the mean of all values', () => {
+      const run = decodeRandom({ kind: 'cumulative' }, 4, 2, 3, 50, 3, kernel);
+      run.outputs.forEach((out, t) => {
+        for (let h = 0; h < 4; h++) expect(maxAbsDiff(out.subarray(h * 3, h * 3 + 3), mean(run.v[Math.floor(h / 2)]!.slice(0, t + 1)))).toBeLessThan(1e-5);
+      });
+    });
+
+    it('moving average: the output is the mean of the last W values', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 60 }), fc.integer(), (window, tokens, seed) => {
+          const run = decodeRandom({ kind: 'moving-average', window }, 2, 2, 3, tokens, seed, kernel);
+          run.outputs.forEach((out, t) => {
             for (let h = 0; h < 2; h++) {
-              const expected = maskedAttention(run.q[h]![i]!, keys, values, () => true);
-              expect(maxAbsDiff(run.outputs[i]!.subarray(h * 3, h * 3 + 3), expected)).toBeLessThan(1e-5);
+              expect(maxAbsDiff(out.subarray(h * 3, h * 3 + 3), mean(run.v[h]!.slice(Math.max(0, t + 1 - window), t + 1)))).toBeLessThan(1e-5);
             }
-          }
-        },
-      ),
-      { numRuns: 150 },
-    );
+          });
+        }),
+      );
+    });
+
+    it('compressive: attention over [last W pairs, means of the latest n_cm evicted groups]', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 6 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 50 }),
+          fc.integer(),
+          (window, compression, compressedSlots, tokens, seed) => {
+            const policy: CachePolicy = { kind: 'compressive', window, segment: compression * 2, compression, compressedSlots };
+            const run = decodeRandom(policy, 2, 1, 3, tokens, seed, kernel);
+            for (let i = 0; i < tokens; i++) {
+              const m = i + 1;
+              const evicted = Math.max(0, m - window);
+              const groups = Math.floor(evicted / compression);
+              const first = Math.max(0, groups - compressedSlots);
+              const keys: number[][] = [];
+              const values: number[][] = [];
+              for (let g = first; g < groups; g++) {
+                keys.push(mean(run.k[0]!.slice(g * compression, (g + 1) * compression)));
+                values.push(mean(run.v[0]!.slice(g * compression, (g + 1) * compression)));
+              }
+              keys.push(...run.k[0]!.slice(evicted, m));
+              values.push(...run.v[0]!.slice(evicted, m));
+              for (let h = 0; h < 2; h++) {
+                const expected = maskedAttention(run.q[h]![i]!, keys, values, () => true);
+                expect(maxAbsDiff(run.outputs[i]!.subarray(h * 3, h * 3 + 3), expected)).toBeLessThan(1e-5);
+              }
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
   });
 });
 
-describe('the kernel', () => {
+describe('the WebAssembly kernel at model sizes', () => {
+  it('agrees with the float64 oracle and the JS kernel for head sizes up to 80 and up to 1100 slots, within 1e-5', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 1100 }), fc.integer(), (headDim, slots, seed) => {
+        // One query over `slots` pairs in a full cache (which doubled its way there, copying its pairs
+        // into a new linear memory each time): the f32x4 loops, the scalar tail for headDim mod 4, padding.
+        const rng = new Rng(seed);
+        const keys = randomRows(rng, slots, headDim);
+        const values = randomRows(rng, slots, headDim);
+        const q = randomRows(rng, 1, headDim)[0]!;
+        const expected = maskedAttention(q, keys, values, () => true);
+        for (const kernel of KERNELS) {
+          const cache = createCache({ layers: 1, kvHeads: 1, headDim }, { kind: 'full' }, { kernel });
+          for (let t = 0; t < slots; t++) cache.append(0, Float32Array.from(keys[t]!), Float32Array.from(values[t]!));
+          const out = new Float32Array(headDim);
+          attendCache(out, Float32Array.from(q), cache, 0, 1, new AttentionScratch(slots, headDim));
+          expect(maxAbsDiff(out, expected)).toBeLessThan(1e-5);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('is the default where SIMD validates, and either kernel can be asked for', () => {
+    expect(wasmSimdSupported).toBe(true);
+    expect(defaultKernel()).toBe('wasm');
+    expect(createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }).kernel).toBe('wasm');
+    expect(createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'js' }).kernel).toBe('js');
+    expect(createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'sinks', window: 3, sinks: 1 }, { kernel: 'js' }).cache.kernel).toBe('js');
+    // The WebAssembly kernel's buffers are views on one linear memory; the JS kernel's are separate arrays.
+    const wasm = createCache({ layers: 2, kvHeads: 2, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'wasm' });
+    expect(wasm.values(1, 1).buffer).toBe(wasm.keys(0, 0).buffer);
+    const js = createCache({ layers: 2, kvHeads: 2, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'js' });
+    expect(js.values(1, 1).buffer).not.toBe(js.keys(0, 0).buffer);
+    expect(() => createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { kernel: 'gpu' as AttentionKernel })).toThrow(/kernel must be 'js' or 'wasm' \(got gpu\)/);
+  });
+});
+
+describe('the JS kernel', () => {
   it('gives the padding slots weight 0, whatever finite numbers they hold', () => {
     const rng = new Rng(4);
     const keys = rng.normalArray(8 * 2);

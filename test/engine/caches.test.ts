@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { capacityPairs, heldPairs, policyBytes, type CachePolicy } from '../../src/memory/index.js';
 import { Rng, createCache, createDecoder, paddedSlots, type KvCache } from '../../src/engine/index.js';
-import { policyArb } from './helpers.js';
+import { KERNELS, policyArb } from './helpers.js';
 
 /** Appends token t with every key and value element equal to `mark(t)`, in every layer. */
 function appendMarked(cache: KvCache, t: number, mark: (t: number) => number = (x) => x): void {
@@ -25,7 +25,7 @@ function attendedKeyMarks(cache: KvCache): number[] {
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 describe('cache bytes follow the formula', () => {
-  it('heldBytes equals policyBytes(fp32) after every token, for every cache type and shape', () => {
+  it.each(KERNELS)('heldBytes equals policyBytes(fp32) after every token, for every cache type and shape (%s kernel)', (kernel) => {
     fc.assert(
       fc.property(
         policyArb,
@@ -34,7 +34,7 @@ describe('cache bytes follow the formula', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 1, max: 60 }),
         (policy, layers, kvHeads, headDim, tokens) => {
-          const cache = createCache({ layers, kvHeads, headDim }, policy);
+          const cache = createCache({ layers, kvHeads, headDim }, policy, { kernel });
           const shape = { layers, heads: kvHeads, kvHeads, headDim };
           expect(cache.heldBytes()).toBe(0);
           for (let t = 0; t < tokens; t++) {

@@ -5,14 +5,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CachePolicy } from '../../src/memory/index.js';
-import { createDecoder, decodeStepFlops, resolveConfig } from '../../src/engine/index.js';
-import { conventionArb, headsArb, maxAbsDiff } from './helpers.js';
+import { createDecoder, decodeStepFlops, resolveConfig, type AttentionKernel } from '../../src/engine/index.js';
+import { KERNELS, conventionArb, headsArb, maxAbsDiff } from './helpers.js';
 
 const VOCAB = 32;
 
 /** Logits of every position, stepping one token at a time. */
-function decodeAll(config: Parameters<typeof createDecoder>[0], policy: CachePolicy, tokens: number[]): Float32Array {
-  const decoder = createDecoder(config, policy);
+function decodeAll(config: Parameters<typeof createDecoder>[0], policy: CachePolicy, tokens: number[], kernel?: AttentionKernel): Float32Array {
+  const decoder = createDecoder(config, policy, { kernel });
   const out = new Float32Array(tokens.length * VOCAB);
   tokens.forEach((t, i) => out.set(decoder.step(t), i * VOCAB));
   return out;
@@ -28,16 +28,16 @@ const prefillPolicyArb: fc.Arbitrary<CachePolicy> = fc.oneof(
     .map((p): CachePolicy => ({ kind: 'sinks', ...p })),
 );
 
-describe('decode equals prefill', () => {
+describe.each(KERNELS)('decode with the %s kernel equals prefill', (kernel) => {
   it("Mistral's case: 1 layer, 4 heads, 2 KV heads, windows 3 and 4, within 1e-5", () => {
     for (const window of [3, 4]) {
       const config = { layers: 1, heads: 4, kvHeads: 2, headDim: 8, vocab: VOCAB, seed: window };
       const tokens = Array.from({ length: 17 }, (_, i) => (i * 7 + 3) % VOCAB);
-      const decoded = decodeAll(config, { kind: 'window', window }, tokens);
-      const prefilled = createDecoder(config, { kind: 'window', window }).prefill(tokens);
+      const decoded = decodeAll(config, { kind: 'window', window }, tokens, kernel);
+      const prefilled = createDecoder(config, { kind: 'window', window }, { kernel }).prefill(tokens);
       expect(maxAbsDiff(decoded, prefilled)).toBeLessThan(1e-5);
       // A window that bites: the full model gives different logits.
-      expect(maxAbsDiff(decoded, decodeAll(config, { kind: 'full' }, tokens))).toBeGreaterThan(1e-3);
+      expect(maxAbsDiff(decoded, decodeAll(config, { kind: 'full' }, tokens, kernel))).toBeGreaterThan(1e-3);
     }
   });
 
@@ -52,8 +52,8 @@ describe('decode equals prefill', () => {
         fc.integer(),
         ({ heads, kvHeads }, layers, headDim, policy, tokens, seed) => {
           const config = { layers, heads, kvHeads, headDim, vocab: VOCAB, seed };
-          const decoded = decodeAll(config, policy, tokens);
-          const prefilled = createDecoder(config, policy).prefill(tokens);
+          const decoded = decodeAll(config, policy, tokens, kernel);
+          const prefilled = createDecoder(config, policy, { kernel }).prefill(tokens);
           expect(maxAbsDiff(decoded, prefilled)).toBeLessThan(1e-5);
         },
       ),
@@ -72,12 +72,12 @@ describe('decode equals prefill', () => {
         fc.integer(),
         ({ heads, kvHeads }, layers, policy, tokens, chunk, seed) => {
           const config = { layers, heads, kvHeads, headDim: 4, vocab: VOCAB, seed };
-          const whole = createDecoder(config, policy).prefill(tokens);
-          const chunked = createDecoder(config, policy).prefill(tokens, chunk);
+          const whole = createDecoder(config, policy, { kernel }).prefill(tokens);
+          const chunked = createDecoder(config, policy, { kernel }).prefill(tokens, chunk);
           expect(maxAbsDiff(chunked, whole)).toBeLessThan(1e-5);
 
           const split = Math.floor(tokens.length / 2);
-          const decoder = createDecoder(config, policy);
+          const decoder = createDecoder(config, policy, { kernel });
           const head = decoder.prefill(tokens.slice(0, split), chunk);
           const tail = tokens.slice(split).map((t) => Array.from(decoder.step(t)));
           const mixed = Float32Array.from([...head, ...tail.flat()]);
@@ -97,7 +97,7 @@ describe('decode equals prefill', () => {
       { kind: 'cumulative' },
       { kind: 'compressive', window: 3, segment: 2, compression: 2, compressedSlots: 2 },
     ] as CachePolicy[]) {
-      expect(maxAbsDiff(createDecoder(config, policy).prefill(tokens, 3), decodeAll(config, policy, tokens))).toBe(0);
+      expect(maxAbsDiff(createDecoder(config, policy, { kernel }).prefill(tokens, 3), decodeAll(config, policy, tokens, kernel))).toBe(0);
     }
   });
 });

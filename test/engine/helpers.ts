@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { CachePolicy, WindowConvention } from '../../src/memory/index.js';
-import { Rng } from '../../src/engine/index.js';
+import { Rng, type AttentionKernel } from '../../src/engine/index.js';
 
 /** rows × cols of seeded normals, as plain float32-representable numbers (what the cache stores). */
 export function randomRows(rng: Rng, rows: number, cols: number): number[][] {
@@ -73,3 +73,10 @@ export const policyArb: fc.Arbitrary<CachePolicy> = fc.oneof(
       }),
     ),
 );
+
+/**
+ * Both decode attention kernels: every windowed-decode, prefill and cache property runs against each.
+ * Not filtered by runtime support: the engines field requires Node ≥ 20.19, which has WebAssembly SIMD,
+ * and a runtime without it should fail these suites loudly rather than skip half of them.
+ */
+export const KERNELS: readonly AttentionKernel[] = ['js', 'wasm'];
