@@ -160,6 +160,9 @@ export function jupyterEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Proces
     ...base,
     JUPYTER_PATH: existing === undefined || existing === '' ? shareDir : `${shareDir}${delimiter}${existing}`,
     JUPYTER_RUNTIME_DIR: join(LOCAL_DIR, 'runtime'),
+    // Debian's Python 3.11 ipykernel warns about frozen modules and the debugger whenever the server
+    // probes the Python kernelspec; it is noise in a course that never debugs Python.
+    PYDEVD_DISABLE_FILE_VALIDATION: '1',
     // The kernel is `#!/usr/bin/env node`: make sure it finds the node running us.
     PATH: `${dirname(process.execPath)}${delimiter}${base.PATH ?? ''}`,
   };
