@@ -5,6 +5,7 @@
  */
 import { policyBytes, type CachePolicy } from '../memory/index.js';
 import { Decoder, decodeStepFlops, type DecoderConfig } from './decoder.js';
+import type { AttentionKernel } from './wasm-kernel.js';
 import { Rng } from './rng.js';
 
 export interface SimulateOptions extends DecoderConfig {
@@ -15,6 +16,8 @@ export interface SimulateOptions extends DecoderConfig {
   every?: number;
   /** Called every 1% of the tokens and at each point, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** The decode attention kernel; defaults to 'wasm' where the runtime has WebAssembly SIMD. */
+  kernel?: AttentionKernel;
 }
 
 export interface SimulatePoint {
@@ -37,7 +40,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
   const every = options.every ?? Math.max(1, Math.ceil(tokens / 20));
   if (!Number.isSafeInteger(every) || every <= 0) throw new RangeError(`every must be a whole number > 0 (got ${every})`);
 
-  const decoder = new Decoder(options, policy);
+  const decoder = new Decoder(options, policy, undefined, { kernel: options.kernel });
   const config = decoder.config;
   const shape = { layers: config.layers, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim };
   // The token stream is seeded too, apart from the weights, so a run is repeatable end to end.
