@@ -3,6 +3,10 @@
  * prefix [0, slots) of a KV head's buffers. Each cache arranges its buffers so the pairs a query may see
  * are exactly that prefix, which is why this file knows nothing about windows, sinks or means.
  *
+ * attendSlots below is the plain-TypeScript implementation, the readable reference ('js' kernel);
+ * wasm/attention.wat computes the same three passes with WebAssembly SIMD ('wasm', the default where
+ * the runtime supports it), over caches whose buffers live in its linear memory (wasm-kernel.ts).
+ *
  * Slot order is not time order (a ring buffer wraps around). That is fine: softmax over a set of scores
  * and the weighted sum of values do not depend on the order of the set, so the ring is never unrotated.
  */
