@@ -99,6 +99,20 @@ describe('kvlab simulate', () => {
     expect(doc.gflops).toBeGreaterThan(0);
   });
 
+  it('--kernel js and --kernel wasm measure the same bytes and say which kernel ran', async () => {
+    const runs = await Promise.all(['js', 'wasm'].map((k) => kvlab([...base, '--every', '20', '--kernel', k])));
+    for (const [i, k] of ['js', 'wasm'].entries()) {
+      expect(runs[i]!.code).toBe(0);
+      expect(runs[i]!.stdout).toContain(`${k} kernel`);
+    }
+    const bytes = (out: string) => [...out.matchAll(/│ (\d+) \(/g)].map((m) => m[1]);
+    expect(bytes(runs[0]!.stdout)).toEqual(bytes(runs[1]!.stdout));
+    expect(bytes(runs[0]!.stdout)).toHaveLength(3);
+  });
+
+  it('an unknown kernel, listing the known ones', () =>
+    expectRejected([...base, '--kernel', 'gpu'], /--kernel 'gpu' is not known; use one of: js, wasm/));
+
   it('runs every cache kind from its flags', async () => {
     const kinds: string[][] = [
       ['--cache', 'full'],

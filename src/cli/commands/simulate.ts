@@ -18,7 +18,7 @@ import {
   type CachePolicy,
   type WindowConvention,
 } from '../../memory/index.js';
-import { simulate, type SimulateOptions } from '../../engine/index.js';
+import { defaultKernel, simulate, wasmSimdSupported, type AttentionKernel, type SimulateOptions } from '../../engine/index.js';
 
 interface SimulateFlags {
   layers?: string;
@@ -33,6 +33,7 @@ interface SimulateFlags {
   compression?: string;
   compressedSlots?: string;
   convention?: string;
+  kernel?: string;
   seed: string;
   every?: string;
   json?: boolean;
@@ -104,7 +105,18 @@ export function simulateOptions(o: SimulateFlags): SimulateOptions {
     policy,
     seed: parseCount('--seed', o.seed, true),
     every: optionalCount('--every', o.every),
+    kernel: attentionKernel(o.kernel),
   };
+}
+
+/** --kernel: the decode attention kernel; WebAssembly SIMD where the runtime has it, else plain TypeScript. */
+function attentionKernel(text: string | undefined): AttentionKernel {
+  if (text === undefined) return defaultKernel();
+  const kernel = parseChoice<AttentionKernel>('--kernel', text, ['js', 'wasm']);
+  if (kernel === 'wasm' && !wasmSimdSupported) {
+    throw new UsageError("--kernel wasm needs WebAssembly SIMD, which this Node.js lacks; use --kernel js");
+  }
+  return kernel;
 }
 
 function cachePolicy(kind: CacheKind, o: SimulateFlags): CachePolicy {
@@ -173,6 +185,7 @@ export const registerSimulate: RegisterCommand = (program: Command, { io }) => {
     .option('--compression <C>', 'compressive: evicted pairs pooled into one')
     .option('--compressed-slots <NCM>', 'compressive: compressed slots n_cm')
     .option('--convention <c>', 'window convention: w-keys (i−W<j≤i, default) or w-plus-one (i−W≤j≤i)')
+    .option('--kernel <k>', 'decode attention kernel: wasm (WebAssembly SIMD, the default where supported) or js (plain TypeScript)')
     .option('--seed <N>', 'seed of the weights and the token stream', '0')
     .option('--every <K>', 'report every K tokens (default: about 20 reports)')
     .option('--json', 'print one JSON document')
@@ -187,6 +200,6 @@ export const registerSimulate: RegisterCommand = (program: Command, { io }) => {
         table.push([p.tokens, `${p.measuredBytes} (${formatBytes(p.measuredBytes)})`, p.formulaBytes, p.measuredBytes === p.formulaBytes ? 'yes' : 'NO']);
       }
       io.stdout(`${table.toString()}\n`);
-      io.stdout(`${result.tokensPerSecond.toFixed(0)} tokens/s, ${result.gflops.toFixed(2)} GFLOP/s (float32 cache, one thread)\n`);
+      io.stdout(`${result.tokensPerSecond.toFixed(0)} tokens/s, ${result.gflops.toFixed(2)} GFLOP/s (float32 cache, one thread, ${options.kernel} kernel)\n`);
     });
 };
