@@ -6,8 +6,37 @@
 import jsep from 'jsep';
 
 // jsep ships '^' as bitwise XOR (precedence 4). We want powers: above * and /, right-associative.
-// Unary minus binds tighter than any binary operator in jsep, so "-2^2" is (-2)^2 = 4: write -(2^2).
 jsep.addBinaryOp('^', 11, true);
+
+// jsep's own unary minus binds tighter than every binary operator, which would read "-2^2" as (-2)^2 = 4.
+// In arithmetic it is −(2^2) = −4, so minus is parsed here instead: its operand is a whole power chain.
+// "(-2)^2" still reads as 4 (the group is one token), and "2^-1" as 2^(−1).
+const MINUS = 45; // '-'
+const CARET = 94; // '^'
+interface TokenParser {
+  index: number;
+  readonly code: number;
+  gobbleSpaces(): void;
+  gobbleToken(): jsep.Expression;
+}
+
+/** A token, or a token raised to a power chain: base ^ (base ^ …), right-associative. */
+function gobblePower(parser: TokenParser): jsep.Expression {
+  const base = parser.gobbleToken();
+  parser.gobbleSpaces();
+  if (parser.code !== CARET) return base;
+  parser.index += 1;
+  const exponent = gobblePower(parser);
+  return { type: 'BinaryExpression', operator: '^', left: base, right: exponent };
+}
+
+jsep.removeUnaryOp('-');
+jsep.hooks.add('gobble-token', function negation(this: unknown, env: { node?: jsep.Expression }) {
+  const parser = this as TokenParser;
+  if (parser.code !== MINUS) return;
+  parser.index += 1;
+  env.node = { type: 'UnaryExpression', operator: '-', argument: gobblePower(parser), prefix: true };
+});
 
 /** A compiled expression: evaluate against the values of its symbols. */
 export interface Expression {

@@ -24,6 +24,15 @@ describe('expressions', () => {
   it('unary minus and plus, parentheses, and the six functions', () => {
     expect(evaluate('-3 + 5')).toBe(2);
     expect(evaluate('-(2^2)')).toBe(-4);
+    // Minus takes a whole power chain, as in arithmetic; a parenthesised negative is one token.
+    expect(evaluate('-2^2')).toBe(-4);
+    expect(evaluate('(-2)^2')).toBe(4);
+    expect(evaluate('-2^2^3')).toBe(-256);
+    expect(evaluate('2^-1')).toBe(0.5);
+    expect(evaluate('3 - -2^2')).toBe(7);
+    expect(evaluate('-3 * 2')).toBe(-6);
+    expect(evaluate('-min(1, 2)^2')).toBe(-1);
+    expect(evaluate('- 2 ^ 2')).toBe(-4);
     expect(evaluate('+4 - -1')).toBe(5);
     expect(evaluate('min(3, 1, 2) + max(4, 9)')).toBe(10);
     expect(evaluate('floor(2.7) + ceil(2.1) + round(2.5)')).toBe(8);
