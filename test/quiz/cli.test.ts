@@ -133,6 +133,16 @@ describe('kvlab grade', () => {
     });
   }
 
+  it('shows a progress bar through the command\'s stderr on a terminal only, never with --json', async () => {
+    const dir = submissions();
+    const onTerminal = await kvlab(['grade', '--bank', bankFile, dir], { isTTY: true });
+    expect(onTerminal.stderr).toContain('grading [');
+    const json = await kvlab(['grade', '--bank', bankFile, dir, '--json'], { isTTY: true });
+    expect(json.stderr).not.toContain('grading [');
+    const piped = await kvlab(['grade', '--bank', bankFile, dir]);
+    expect(piped.stderr).not.toContain('grading [');
+  });
+
   it('--json prints the spec report; a rejected file gives exit 1 and the others are graded', async () => {
     const dir = submissions();
     const result = await kvlab(['grade', '--bank', bankFile, dir, '--json']);

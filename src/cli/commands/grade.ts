@@ -7,10 +7,10 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import writeFileAtomic from 'write-file-atomic';
-import cliProgress from 'cli-progress';
 import type { RegisterCommand } from '../main.js';
 import type { CliIO } from '../io.js';
 import { printJson } from '../io.js';
+import { startProgress } from '../progress.js';
 import { EXIT, UsageError } from '../errors.js';
 import { plainTable } from '../table.js';
 import { gradeFiles, type Bank, type Gradebook } from '../../quiz/index.js';
@@ -84,9 +84,8 @@ export const registerGrade: RegisterCommand = (program, ctx) => {
       const folders = paths.map((p) => resolve(io.cwd, p)).filter((p) => statSync(p).isDirectory());
       const out = options.out === undefined ? undefined : checkOut(io, options.out, files.map((f) => f.path), folders, bank);
 
-      const showBar = io.isTTY && !options.json && files.length > 1;
-      const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, clearOnComplete: true, format: 'grading [{bar}] {value}/{total}' }, cliProgress.Presets.shades_classic) : undefined;
-      bar?.start(files.length, 0);
+      // One file needs no bar.
+      const bar = files.length > 1 ? startProgress(io, files.length, 'grading [{bar}] {value}/{total}', options.json) : undefined;
       const book = gradeFiles(bank, files, (done) => bar?.update(done));
       bar?.stop();
 

@@ -2,11 +2,11 @@
  * `kvlab simulate`: streams M tokens through the engine's decoder and prints, every K tokens, the bytes
  * the cache holds (counted from its float32 buffers) beside the memory formula's bytes (dtype fp32).
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { optionalCount, parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
-import { printJson, type CliIO } from '../io.js';
+import { printJson } from '../io.js';
+import { startProgress } from '../progress.js';
 import type { RegisterCommand } from '../main.js';
 import { plainTable } from '../table.js';
 import {
@@ -150,25 +150,6 @@ function cachePolicy(kind: CacheKind, o: SimulateFlags): CachePolicy {
   }
 }
 
-/** A cli-progress bar drawn through the command's stderr, so tests and pipes see exactly what it writes. */
-function progressBar(io: CliIO, total: number): cliProgress.SingleBar {
-  const stream = {
-    isTTY: true,
-    columns: 80,
-    write(text: string, callback?: () => void) {
-      io.stderr(text);
-      callback?.();
-      return true;
-    },
-  };
-  const bar = new cliProgress.SingleBar(
-    { stream: stream as unknown as NodeJS.WritableStream, format: 'simulating [{bar}] {value}/{total} tokens', hideCursor: false },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return bar;
-}
-
 export const registerSimulate: RegisterCommand = (program: Command, { io }) => {
   program
     .command('simulate')
@@ -191,7 +172,7 @@ export const registerSimulate: RegisterCommand = (program: Command, { io }) => {
     .option('--json', 'print one JSON document')
     .action((flags: SimulateFlags) => {
       const options = simulateOptions(flags);
-      const bar = io.isTTY && !flags.json ? progressBar(io, options.tokens) : undefined;
+      const bar = startProgress(io, options.tokens, 'simulating [{bar}] {value}/{total} tokens', flags.json);
       const result = simulate({ ...options, onProgress: bar ? (done) => bar.update(done) : undefined });
       bar?.stop();
       if (flags.json) return printJson(io, result);
