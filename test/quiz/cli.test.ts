@@ -114,10 +114,19 @@ describe('kvlab quiz', () => {
     expect(result.stdout).toContain('Correct. Score 4/4.');
   });
 
+  it('finds the banks that ship with kvlab when the working folder has no quizzes/', async () => {
+    const elsewhere = tempDir();
+    const result = await kvlab(['quiz', 'sliding-window-basics'], { cwd: elsewhere });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Sliding window attention');
+    const unknown = await kvlab(['quiz', 'no-such-bank'], { cwd: elsewhere });
+    expect(unknown.stderr).toMatch(/no bank 'no-such-bank' in .*quizzes; use one of: .*sliding-window-basics/);
+  });
+
   it('bad usage: unknown bank, bad seed', async () => {
     const unknown = await kvlab(['quiz', 'no-such-bank']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^kvlab: no bank 'no-such-bank' under quizzes\/; use one of: .*sliding-window-basics/);
+    expect(unknown.stderr).toMatch(/^kvlab: no bank 'no-such-bank' in quizzes; use one of: .*sliding-window-basics/);
     const seed = await kvlab(['quiz', bankFile, '--seed', '-3']);
     expect(seed.code).toBe(2);
   });

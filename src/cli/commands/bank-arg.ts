@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../errors.js';
-import { BankError, bankFiles, checkBanks, loadBank, type Bank } from '../../quiz/index.js';
+import { BankError, bankFiles, checkBanks, defaultBankDir, loadBank, type Bank } from '../../quiz/index.js';
 import { displayPath } from './lint.js';
 
 /** A bank's problems end a command with exit 2: each problem on its own line, then what to do. */
@@ -17,12 +17,20 @@ export function looksLikePath(arg: string): boolean {
   return /\.ya?ml$/i.test(arg) || arg.includes('/') || arg.includes('\\');
 }
 
-/** The valid banks under <cwd>/quizzes, and the problems of the others. */
-export function courseBanks(io: CliIO): { banks: Bank[]; problems: string[] } {
-  const dir = resolve(io.cwd, 'quizzes');
-  if (!existsSync(dir)) throw new UsageError(`no quizzes/ folder in ${io.cwd}; run kvlab from the course folder or give a bank file`);
+/**
+ * Where bank ids are looked up: ./quizzes when the working folder has one (an instructor's own course),
+ * else the banks that ship with kvlab, so `npx kvlab quiz sliding-window-basics` works from anywhere.
+ */
+export function bankDir(io: CliIO): string {
+  const local = resolve(io.cwd, 'quizzes');
+  return existsSync(local) ? local : defaultBankDir();
+}
+
+/** The valid banks of bankDir(io), and the problems of the others. */
+export function courseBanks(io: CliIO): { banks: Bank[]; problems: string[]; dir: string } {
+  const dir = bankDir(io);
   const files = bankFiles(dir).map((file) => ({ file, display: displayPath(io, file) }));
-  return checkBanks(files);
+  return { ...checkBanks(files), dir };
 }
 
 export function resolveBank(io: CliIO, arg: string): Bank {
@@ -37,9 +45,11 @@ export function resolveBank(io: CliIO, arg: string): Bank {
     }
   }
   // A broken bank elsewhere in quizzes/ does not stop work on a valid one.
-  const { banks, problems } = courseBanks(io);
+  const { banks, problems, dir } = courseBanks(io);
   const bank = banks.find((b) => b.id === arg);
   if (!bank && problems.length > 0) throw new BankProblems(problems);
-  if (!bank) throw new UsageError(`no bank '${arg}' under quizzes/; use one of: ${banks.map((b) => b.id).join(', ')} (or a path to a bank file)`);
+  if (!bank) {
+    throw new UsageError(`no bank '${arg}' in ${displayPath(io, dir)}; use one of: ${banks.map((b) => b.id).join(', ')} (or a path to a bank file)`);
+  }
   return bank;
 }
