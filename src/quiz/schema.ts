@@ -10,6 +10,8 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const id = () => z.string({ error: 'must be text' }).regex(ID, { error: 'must use only a-z, 0-9 and - (e.g. kv-bytes)' });
 const text = () => z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' });
+/** Text a YAML author may write unquoted as a number (a choice "512", an item 4096): read as text. */
+const textOrNumber = () => z.union([z.string(), z.number()], { error: 'must be text' }).transform(String);
 const finite = () => z.number({ error: 'must be a number' }).refine(Number.isFinite, { error: 'must be a finite number' });
 const positive = () => z.number({ error: 'must be a number > 0' }).gt(0, { error: 'must be a number > 0' }).refine(Number.isFinite, { error: 'must be a finite number > 0' });
 const numberOrExpression = () =>
@@ -42,7 +44,7 @@ const common = {
 const choice = z.strictObject(
   {
     id: id().optional(),
-    text: z.union([z.string(), z.number()], { error: 'must be text' }).transform(String),
+    text: textOrNumber(),
     correct: z.boolean({ error: 'must be true or false' }).optional(),
     feedback: z.string({ error: 'must be text' }).optional(),
   },
@@ -92,7 +94,7 @@ const textQuestion = z.strictObject({
   ...common,
   type: z.literal('text'),
   accept: z
-    .array(z.union([z.string(), z.number()], { error: 'must be text' }).transform(String), { error: 'must be a list of accepted answers' })
+    .array(textOrNumber(), { error: 'must be a list of accepted answers' })
     .min(1, { error: 'must list at least one accepted answer' }),
   match: z.enum(['exact', 'normalized'], { error: "must be 'exact' or 'normalized'" }).optional(),
 });
@@ -104,8 +106,8 @@ const matching = z.strictObject({
     .array(
       z.strictObject(
         {
-          left: z.union([z.string(), z.number()], { error: 'must be text' }).transform(String),
-          right: z.union([z.string(), z.number()], { error: 'must be text' }).transform(String),
+          left: textOrNumber(),
+          right: textOrNumber(),
         },
         { error: 'must be a map {left, right}' },
       ),
@@ -118,7 +120,7 @@ const ordering = z.strictObject({
   ...common,
   type: z.literal('ordering'),
   items: z
-    .array(z.union([z.string(), z.number()], { error: 'must be text' }).transform(String), { error: 'must be a list of items' })
+    .array(textOrNumber(), { error: 'must be a list of items' })
     .min(2, { error: 'must list at least two items' }),
 });
 
