@@ -3,44 +3,25 @@
  * seed), then the student's answers graded by the quiz engine with its feedback. The grading is the
  * grader's own (gradeAnswer), so what a notebook says is what `kvlab grade` would say.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
-  defaultBankDir,
-  findBank,
+  findBankOnce,
   gradeAnswer,
-  loadBank,
   questionVariant,
   renderQuestionMarkdown,
-  type Bank,
+  STATUS_MARK,
   type QuestionResult,
 } from '../quiz/index.js';
 
-const banks = new Map<string, Bank>();
-
-/** A course bank by id, loaded once per kernel. */
-function courseBank(bankId: string): Bank {
-  let bank = banks.get(bankId);
-  if (bank === undefined) {
-    // Banks live in quizzes/<id>.yaml; loading just that file keeps a notebook independent of the others.
-    const file = join(defaultBankDir(), `${bankId}.yaml`);
-    bank = existsSync(file) ? loadBank(file) : findBank(bankId);
-    if (bank.id !== bankId) bank = findBank(bankId);
-    banks.set(bankId, bank);
-  }
-  return bank;
-}
-
 /** The questions, numbered, as one Markdown block for tslab.display.markdown. */
 export function quizMarkdown(bankId: string, questionIds: readonly string[], seed = 0): string {
-  const bank = courseBank(bankId);
+  const bank = findBankOnce(bankId);
   const blocks = questionIds.map((id) => renderQuestionMarkdown(questionVariant(bank, id, seed)));
   return [`*Quiz from the bank \`${bankId}\`, your variant: seed ${seed}.*`, ...blocks].join('\n\n---\n\n');
 }
 
 /** The numbers of a question's variant, e.g. {layers: 32, tokens: 4096}, for exercises computed in code. */
 export function questionParams(bankId: string, questionId: string, seed = 0): Record<string, number> {
-  return questionVariant(courseBank(bankId), questionId, seed).params;
+  return questionVariant(findBankOnce(bankId), questionId, seed).params;
 }
 
 export interface QuizScore {
@@ -58,13 +39,6 @@ function isBlank(answer: unknown): boolean {
   return Object.values(answer).every((part) => part === undefined);
 }
 
-const MARKS: Record<QuestionResult['status'], string> = {
-  correct: '✅',
-  partial: '🟡',
-  incorrect: '❌',
-  invalid: '❌',
-  unanswered: '⬜',
-};
 
 /**
  * One question's feedback. The grader's feedback ends with the explanation, which states the answer, so an
@@ -72,7 +46,7 @@ const MARKS: Record<QuestionResult['status'], string> = {
  */
 function feedbackMarkdown(id: string, result: QuestionResult, depth: number): string {
   const indent = '  '.repeat(depth);
-  const head = `${indent}${depth > 0 ? '- ' : ''}${MARKS[result.status]} **${id}** (${result.score} / ${result.max})`;
+  const head = `${indent}${depth > 0 ? '- ' : ''}${STATUS_MARK[result.status]} **${id}** (${result.score} / ${result.max})`;
   if (result.status === 'unanswered') return `${head}: not answered yet.`;
   if (result.parts !== undefined) {
     const parts = Object.entries(result.parts).map(([partId, part]) => feedbackMarkdown(partId, part, depth + 1));
@@ -88,7 +62,7 @@ function feedbackMarkdown(id: string, result: QuestionResult, depth: number): st
  * is answered with {partId: answer}) and returns the feedback and the total.
  */
 export function gradeQuiz(bankId: string, answers: Readonly<Record<string, unknown>>, seed = 0): QuizScore {
-  const bank = courseBank(bankId);
+  const bank = findBankOnce(bankId);
   let score = 0;
   let max = 0;
   const unanswered: string[] = [];

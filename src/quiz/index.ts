@@ -2,12 +2,12 @@
  * The quiz engine: load → validate (once) → generate a seeded variant → parse → grade, as separate
  * stages. Format: ../shared/spec/quiz-format.md, extensions in the README.
  */
-export { loadBank, loadBanks, findBank, checkBanks, checkBankFile, checkBankSource, bankFiles, defaultBankDir, BankError } from './load.js';
+export { loadBank, loadBanks, findBank, findBankOnce, checkBanks, checkBankFile, checkBankSource, bankFiles, defaultBankDir, BankError } from './load.js';
 export { questionVariant, answerKey } from './variant.js';
 export { gradeAnswer, withinTolerance } from './grade.js';
 export { gradeSubmission, checkSubmission, gradeFiles, readSubmission, parseSubmissionText, SubmissionError } from './submission.js';
 export type { Submission, Gradebook, GradedFile } from './submission.js';
-export { renderQuestionMarkdown, selfCheck } from './markdown.js';
+export { renderQuestionMarkdown, selfCheck, STATUS_MARK } from './markdown.js';
 export { normalizeText } from './text.js';
 export { compileExpression, ExpressionError, EXPRESSION_FUNCTIONS } from './expression.js';
 export type { Expression } from './expression.js';

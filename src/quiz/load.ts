@@ -4,7 +4,7 @@
  * file:line:col and the bank is returned only when there are none: a bank with errors is never
  * half-loaded.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
@@ -85,6 +85,23 @@ export function findBank(idOrPath: string, dir: string = defaultBankDir()): Bank
   const bank = banks.find((b) => b.id === idOrPath);
   if (!bank) {
     throw new BankError([`${dir}: no bank '${idOrPath}' (banks there: ${banks.map((b) => b.id).join(', ') || 'none'})`]);
+  }
+  return bank;
+}
+
+const foundOnce = new Map<string, Bank>();
+
+/**
+ * findBank, remembered for the life of the process: a notebook checks answers cell after cell. A course bank
+ * id is tried as quizzes/<id>.yaml first, so a notebook does not depend on every other bank loading.
+ */
+export function findBankOnce(idOrPath: string): Bank {
+  let bank = foundOnce.get(idOrPath);
+  if (bank === undefined) {
+    const file = join(defaultBankDir(), `${idOrPath}.yaml`);
+    const direct = /^[a-z0-9-]+$/.test(idOrPath) && existsSync(file) ? loadBank(file) : undefined;
+    bank = direct?.id === idOrPath ? direct : findBank(idOrPath);
+    foundOnce.set(idOrPath, bank);
   }
   return bank;
 }

@@ -2,9 +2,9 @@
  * Questions and feedback as Markdown, for notebooks (tslab.display.markdown) and the terminal renderer.
  * Math stays TeX ($…$): Jupyter renders it; the terminal renderer turns it into Unicode.
  */
-import { findBank } from './load.js';
+import { findBankOnce } from './load.js';
 import { gradeAnswer } from './grade.js';
-import type { Bank, QuestionVariant } from './types.js';
+import type { QuestionResult, QuestionVariant } from './types.js';
 
 const HOW_TO_ANSWER: Record<QuestionVariant['type'], string> = {
   'true-false': 'Answer `true` or `false`.',
@@ -35,7 +35,14 @@ export function renderQuestionMarkdown(variant: QuestionVariant, depth = 0): str
   return blocks.join('\n\n');
 }
 
-const loaded = new Map<string, Bank>();
+/** The mark shown beside a question's feedback, by how it was graded. */
+export const STATUS_MARK: Readonly<Record<QuestionResult['status'], string>> = {
+  correct: '✅',
+  partial: '🟡',
+  incorrect: '❌',
+  invalid: '❌',
+  unanswered: '⬜',
+};
 
 /**
  * For exercises inside a notebook: grades `answer` to a question of a course bank (found by id under the
@@ -43,16 +50,11 @@ const loaded = new Map<string, Bank>();
  * tslab.display.markdown. Banks are loaded once per kernel.
  */
 export function selfCheck(bankId: string, questionId: string, answer: unknown, seed = 0): string {
-  let bank = loaded.get(bankId);
-  if (!bank) {
-    bank = findBank(bankId);
-    loaded.set(bankId, bank);
-  }
+  const bank = findBankOnce(bankId);
   // Before an attempt, say so and nothing more: the explanation states the answer.
   if (answer === undefined || answer === null) {
-    return `⏳ **${questionId}**: not answered yet; set your answer and run the cell again.`;
+    return `${STATUS_MARK.unanswered} **${questionId}**: not answered yet; set your answer and run the cell again.`;
   }
   const result = gradeAnswer(bank, questionId, answer, seed);
-  const mark = result.status === 'correct' ? '✅' : result.status === 'partial' ? '🟡' : '❌';
-  return `${mark} **${questionId}**: ${result.feedback}`;
+  return `${STATUS_MARK[result.status]} **${questionId}**: ${result.feedback}`;
 }
