@@ -9,25 +9,28 @@
  *   536,870,912 bytes<!-- check: memory --model mistral-7b --tokens 32768 = 536870912 -->
  *   512 MiB<!-- check: memory --model mistral-7b --tokens 32768 = 512 MiB -->
  *
- * The prose figure, the tag's value and the memory module's answer must all agree, and a byte figure in
+ * The tag is read by the `kvlab` command's own option parser and query builder, so the prose figure, the
+ * tag's value and what the command line computes from the memory module must all agree, and a byte figure in
  * the prose without a tag fails (only element sizes of 1 to 8 bytes are exempt).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import {
-  DTYPES,
+  CACHE_KINDS,
   attendedPairs,
-  findModel,
   heldPairs,
   kvCacheMemory,
-  policyProblems,
   type CachePolicy,
-  type Dtype,
   type KvMemoryQuery,
-  type WindowConvention,
 } from '../src/memory/index.js';
+import { buildProgram } from '../src/cli/main.js';
+import type { CliIO } from '../src/cli/io.js';
+import { parseChoice, parseCount } from '../src/cli/args.js';
+import { memoryQuery } from '../src/cli/commands/memory.js';
+import { cachePolicy, type SimulateFlags } from '../src/cli/commands/simulate.js';
 
 const contentDir = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'content');
 
@@ -49,114 +52,30 @@ function toBytes(digits: string, unit: string): number {
   return Number(digits.replace(/,/g, '')) * UNIT_BYTES[unit as Unit];
 }
 
-/** "--a 1 --b 2" → {--a: 1, --b: 2}; every flag takes one value. */
-function parseFlags(flagText: string): Map<string, string> {
-  const words = flagText.trim().split(/\s+/);
-  const flags = new Map<string, string>();
-  for (let i = 0; i < words.length; i += 2) {
-    const flag = words[i]!;
-    const value = words[i + 1];
-    if (!flag.startsWith('--') || value === undefined || flags.has(flag)) throw new Error(`malformed flags '${flagText}'`);
-    flags.set(flag, value);
-  }
-  return flags;
+const quiet: CliIO = { stdout: () => {}, stderr: () => {}, stdin: Readable.from([]), isTTY: false, cwd: process.cwd() };
+
+/**
+ * A tag's flags as `kvlab <command>` reads them: the real command's option parser, with its defaults
+ * (fp16, batch 1, w-keys), so a tag checks what the command line would compute.
+ */
+function commandOptions(name: 'memory' | 'simulate', flagText: string): Record<string, string | undefined> {
+  const command = buildProgram({ io: quiet, setExitCode: () => {} }).commands.find((c) => c.name() === name)!;
+  const { operands, unknown } = command.parseOptions(flagText.trim().split(/\s+/));
+  const stray = [...operands, ...unknown];
+  if (stray.length > 0) throw new Error(`unknown flags ${stray.join(' ')} in '${flagText}'`);
+  return command.opts();
 }
 
-/** The `kvlab memory` flags → the query the CLI would build (same defaults: fp16, batch 1, w-keys). */
+/** `kvlab memory` flags → the query the command builds. */
 function queryFromFlags(flagText: string): KvMemoryQuery {
-  const flags = parseFlags(flagText);
-  const count = (flag: string): number | undefined => {
-    const text = flags.get(flag);
-    flags.delete(flag);
-    if (text === undefined) return undefined;
-    if (!/^[0-9]+$/.test(text)) throw new Error(`${flag} must be a whole number, got '${text}'`);
-    return Number(text);
-  };
-  const modelName = flags.get('--model');
-  flags.delete('--model');
-  const dtype = flags.get('--dtype') ?? 'fp16';
-  flags.delete('--dtype');
-  if (!(DTYPES as readonly string[]).includes(dtype)) throw new Error(`unknown --dtype '${dtype}'`);
-  const convention = (flags.get('--convention') ?? 'w-keys') as WindowConvention;
-  flags.delete('--convention');
-  const tokens = count('--tokens');
-  if (tokens === undefined) throw new Error(`--tokens missing in '${flagText}'`);
-  const common = {
-    tokens,
-    window: count('--window'),
-    sinks: count('--sinks'),
-    batch: count('--batch') ?? 1,
-    dtype: dtype as Dtype,
-    convention,
-  };
-  let query: KvMemoryQuery;
-  if (modelName !== undefined) {
-    const preset = findModel(modelName);
-    if (!preset) throw new Error(`unknown --model '${modelName}'`);
-    query = {
-      ...preset,
-      ...common,
-      // As in the CLI: --window overrides the preset's window, the local/global pattern stays the model's.
-      window: common.window ?? preset.window,
-    };
-  } else {
-    const heads = count('--heads');
-    query = {
-      layers: count('--layers')!,
-      heads: heads!,
-      kvHeads: count('--kv-heads') ?? heads,
-      headDim: count('--head-dim')!,
-      ...common,
-    };
-  }
-  if (flags.size > 0) throw new Error(`unknown flags ${[...flags.keys()].join(', ')} in '${flagText}'`);
-  return query;
+  return memoryQuery(commandOptions('memory', flagText) as unknown as Parameters<typeof memoryQuery>[0]);
 }
 
-/** `kvlab simulate`'s cache flags → a cache policy and a token count, for the pair counts of lesson 4. */
+/** `kvlab simulate`'s cache flags → the cache policy the command builds, and a token count. */
 function policyFromFlags(flagText: string): { policy: CachePolicy; tokens: number } {
-  const flags = parseFlags(flagText);
-  const count = (flag: string): number => {
-    const text = flags.get(flag);
-    flags.delete(flag);
-    if (text === undefined || !/^[0-9]+$/.test(text)) throw new Error(`${flag} must be a whole number in '${flagText}'`);
-    return Number(text);
-  };
-  const kind = flags.get('--cache');
-  flags.delete('--cache');
-  const convention = flags.get('--convention') as WindowConvention | undefined;
-  flags.delete('--convention');
-  const tokens = count('--tokens');
-  let policy: CachePolicy;
-  switch (kind) {
-    case 'full':
-    case 'cumulative':
-      policy = { kind };
-      break;
-    case 'window':
-      policy = { kind, window: count('--window'), convention };
-      break;
-    case 'moving-average':
-      policy = { kind, window: count('--window') };
-      break;
-    case 'sinks':
-      policy = { kind, window: count('--window'), sinks: count('--sinks'), convention };
-      break;
-    case 'compressive':
-      policy = {
-        kind,
-        window: count('--window'),
-        segment: count('--segment'),
-        compression: count('--compression'),
-        compressedSlots: count('--compressed-slots'),
-      };
-      break;
-    default:
-      throw new Error(`unknown --cache '${kind}' in '${flagText}'`);
-  }
-  if (flags.size > 0) throw new Error(`unknown flags ${[...flags.keys()].join(', ')} in '${flagText}'`);
-  if (policyProblems(policy).length > 0) throw new Error(policyProblems(policy).join('; '));
-  return { policy, tokens };
+  const options = commandOptions('simulate', flagText) as unknown as SimulateFlags;
+  const kind = parseChoice('--cache', options.cache ?? '', CACHE_KINDS);
+  return { policy: cachePolicy(kind, options), tokens: parseCount('--tokens', options.tokens) };
 }
 
 /** The prose a reader sees: no fenced code, no inline code. Tags (HTML comments) are kept. */
@@ -274,7 +193,7 @@ describe('the figure tags themselves', () => {
     expect(untagged).toEqual(["line 1: '36,864 bytes'"]);
   });
 
-  it('mirror the CLI: explicit shapes, dtype, batch, convention and a window override of a preset', () => {
+  it('are read by the CLI itself: explicit shapes, dtype, batch, convention and a window override of a preset', () => {
     expect(kvCacheMemory(queryFromFlags('--layers 12 --heads 12 --head-dim 64 --tokens 1 --dtype fp32 --batch 2')).bytes).toBe(
       2 * 2 * 12 * 12 * 64 * 4,
     );

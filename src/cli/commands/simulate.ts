@@ -20,7 +20,7 @@ import {
 } from '../../memory/index.js';
 import { defaultKernel, simulate, wasmSimdSupported, type AttentionKernel, type SimulateOptions } from '../../engine/index.js';
 
-interface SimulateFlags {
+export interface SimulateFlags {
   layers?: string;
   heads?: string;
   kvHeads?: string;
@@ -119,7 +119,8 @@ function attentionKernel(text: string | undefined): AttentionKernel {
   return kernel;
 }
 
-function cachePolicy(kind: CacheKind, o: SimulateFlags): CachePolicy {
+/** The cache design the flags describe (also what the lessons' pair-count tags are read with). */
+export function cachePolicy(kind: CacheKind, o: SimulateFlags): CachePolicy {
   const window = () => {
     if (o.window === undefined) throw new UsageError(`--cache ${kind} needs --window W (the tokens it keeps)`);
     return parseCount('--window', o.window);
