@@ -8,5 +8,6 @@ import { registerLint } from './lint.js';
 import { registerQuiz } from './quiz.js';
 import { registerGrade } from './grade.js';
 import { registerExport } from './export.js';
+import { registerSite } from './site.js';
 
-export const COMMANDS: RegisterCommand[] = [registerSimulate, registerAttend, registerLint, registerQuiz, registerGrade, registerExport];
+export const COMMANDS: RegisterCommand[] = [registerSimulate, registerAttend, registerLint, registerQuiz, registerGrade, registerExport, registerSite];
