@@ -89,15 +89,15 @@ export function findJupyter(): JupyterInstall | undefined {
   return { jupyter, python };
 }
 
-function isDebianLike(): boolean {
+export function isDebianLike(): boolean {
   return existsSync('/etc/debian_version') && which('apt-get') !== undefined;
 }
 
-function isRoot(): boolean {
+export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   const result = spawnSync(command, args, { stdio: 'inherit', env });
   if (result.error !== undefined) throw new SetupError(`could not run ${command}: ${result.error.message}`);
   if (result.status !== 0) {

@@ -35,6 +35,13 @@ export interface BuiltSite {
   pageWeights: Record<string, number>;
 }
 
+/**
+ * The most a page may weigh with everything it loads (HTML, stylesheet, scripts), uncompressed. The quiz
+ * pages are the heaviest: they carry kvlab's own loader and grader (with its YAML parser and schema
+ * checker) and KaTeX, so feedback math is typeset in the page too. A test holds every page to it.
+ */
+export const PAGE_WEIGHT_BUDGET = 1024 * 1024;
+
 /** The name of an assignment's manifest: banks in its folder or below are private. */
 export const ASSIGNMENT_MANIFEST = 'assignment.yaml';
 

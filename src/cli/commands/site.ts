@@ -32,13 +32,16 @@ export const registerSite: RegisterCommand = (program, ctx) => {
       }
       const banks = options.banks === undefined ? bankDir(io) : resolve(io.cwd, options.banks);
       if (!existsSync(banks) || !statSync(banks).isDirectory()) throw new UsageError(`--banks '${options.banks}' is not a folder of bank files`);
-      const { buildSite, SiteError } = await import('../../site/build.js');
+      const { buildSite, SiteError, PAGE_WEIGHT_BUDGET } = await import('../../site/build.js');
       try {
         const built = buildSite({ outDir: out, bankDir: banks });
         writeFileSync(join(out, SITE_MARKER), 'Built by kvlab site; kvlab site may replace this folder.\n');
         const heaviest = Object.entries(built.pageWeights).sort((a, b) => b[1] - a[1])[0];
         io.stdout(`site written to ${displayPath(io, out)}: ${built.pages.length} pages; open ${displayPath(io, join(out, 'index.html'))}\n`);
-        if (heaviest) io.stdout(`heaviest page ${heaviest[0]}: ${(heaviest[1] / 1024).toFixed(0)} KiB with its scripts and stylesheet\n`);
+        if (heaviest) {
+          const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+          io.stdout(`heaviest page ${heaviest[0]}: ${kib(heaviest[1])} with its scripts and stylesheet (budget ${kib(PAGE_WEIGHT_BUDGET)})\n`);
+        }
       } catch (error) {
         if (error instanceof SiteError) throw new UsageError(error.message);
         throw error;
