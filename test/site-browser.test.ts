@@ -52,7 +52,7 @@ async function open(page: string): Promise<Page> {
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run({
+    const result = await (globalThis as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run({
       runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
       // No CSSOM preload: axe would fetch the stylesheet by XHR, which file:// refuses (a console error
       // of the checker's, not of the site's). Colour contrast is computed from the rendered styles anyway.
