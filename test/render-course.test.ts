@@ -6,11 +6,14 @@ import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { figureLine, parseFigures } from '../src/course/figures.js';
 import { markdownTable } from '../src/course/display.js';
 import { lessonIds, lessonMarkdown, lessonSections, LessonError, splitSections } from '../src/course/lessons.js';
 import { gradeQuiz, questionParams, quizMarkdown } from '../src/course/quiz.js';
+import { studentSeed } from '../src/course/seed.js';
+import { callStudent, checkFunction } from '../src/course/student.js';
 import { answerKey, findBank } from '../src/quiz/index.js';
 
 describe('lessons', () => {
@@ -116,5 +119,82 @@ describe('notebook quizzes', () => {
     expect(partly.unanswered).toEqual([]);
     expect(partly.markdown).toMatch(/- ⬜ \*\*full-cache-gib\*\* \(0 \/ 2\): not answered yet\./);
     expect(partly.markdown).not.toMatch(/GiB,\s*for one chat/); // the unanswered part's explanation
+  });
+});
+
+describe('studentSeed', () => {
+  it('maps every kind of id a student has to a whole number ≥ 0, the same on every machine', () => {
+    // Pinned: FNV-1a (32-bit) of the UTF-8 text, computed independently (Python) for these ids.
+    expect(studentSeed('s01234567')).toBe(1800609850);
+    expect(studentSeed('s1234567')).toBe(245830126);
+    expect(studentSeed(-5)).toBe(416092279);
+    expect(studentSeed(1.5)).toBe(3896645433);
+    expect(studentSeed('é')).toBe(513665217);
+    // Whole numbers, and texts of digits only, are the seed itself (so the CLI's --seed N gives the same variant).
+    expect(studentSeed(1234567)).toBe(1234567);
+    expect(studentSeed('1234567')).toBe(1234567);
+    expect(studentSeed(' 01234567 ')).toBe(1234567);
+    expect(studentSeed(0)).toBe(0);
+  });
+
+  it('never throws and always gives a seed the quiz engine accepts', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.double(), fc.integer()), (id) => {
+        const seed = studentSeed(id);
+        expect(Number.isSafeInteger(seed) && seed >= 0).toBe(true);
+        expect(studentSeed(id)).toBe(seed);
+        expect(() => questionParams('kv-memory-formula', 'full-cache-mib', id)).not.toThrow();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is what the notebook helpers use for a string id', () => {
+    expect(questionParams('kv-memory-formula', 'full-cache-mib', 's01234567')).toEqual(
+      questionParams('kv-memory-formula', 'full-cache-mib', 1800609850),
+    );
+    expect(quizMarkdown('kv-memory-formula', ['full-cache-mib'], 's01234567')).toContain('seed 1800609850 (from the id "s01234567")');
+  });
+});
+
+describe("a student's function in a self-check", () => {
+  // As tslab runs a cell: its compiled JavaScript in a vm script (line 1 is the function's first line).
+  const cell = [
+    'function fullCacheMiB(layers, heads, headDim, tokens) {',
+    '  const dims = [layers, heads, headDim];',
+    '  return (2 * dims[3].valueOf() * tokens * 2) / 2 ** 20; // a bug: no index 3',
+    '}',
+    'fullCacheMiB;',
+  ].join('\n');
+  const fullCacheMiB = runInThisContext(cell, { filename: 'evalmachine.<anonymous>' }) as (
+    layers: number,
+    heads: number,
+    headDim: number,
+    tokens: number,
+  ) => number;
+
+  it('that throws is told in one line: the function, the error, the line and its code', () => {
+    const call = callStudent(fullCacheMiB, [32, 32, 128, 4096]);
+    expect(call.ok).toBe(false);
+    if (call.ok) return;
+    expect(call.message).not.toContain('\n');
+    expect(call.message).toMatch(/^fullCacheMiB threw TypeError: Cannot read properties of undefined/);
+    expect(call.message).toMatch(/at line 3 of fullCacheMiB: `return .*dims\[3\]/);
+    // Not an Error, or an anonymous function: still one line.
+    expect(callStudent(() => { throw 'nope'; }, [], 'f')).toEqual({ ok: false, message: 'f threw nope' });
+  });
+
+  it('is graded when it returns, and not graded (no attempt used) when it throws', () => {
+    const key = answerKey(findBank('kv-memory-formula'), 'full-cache-mib', 5);
+    if (key.type !== 'numeric') throw new Error('expected a numeric question');
+    const p = questionParams('kv-memory-formula', 'full-cache-mib', 5);
+    const right = (l: number, h: number, d: number, m: number) => (2 * l * h * d * m * 2) / 2 ** 20;
+    expect(checkFunction('kv-memory-formula', 'full-cache-mib', right, [p.layers!, p.heads!, p.head_dim!, p.tokens!], 5)).toMatch(
+      /\*\*Score: 1 \/ 1\*\*/,
+    );
+    const thrown = checkFunction('kv-memory-formula', 'full-cache-mib', fullCacheMiB, [p.layers!, p.heads!, p.head_dim!, p.tokens!], 5);
+    expect(thrown).toMatch(/^\*\*full-cache-mib: not graded\.\*\* fullCacheMiB threw TypeError/);
+    expect(thrown).not.toContain(String(key.answer));
+    expect(thrown.split('\n')).toHaveLength(1);
   });
 });

@@ -11,17 +11,23 @@ import {
   STATUS_MARK,
   type QuestionResult,
 } from '../quiz/index.js';
+import { studentSeed, type StudentId } from './seed.js';
 
-/** The questions, numbered, as one Markdown block for tslab.display.markdown. */
-export function quizMarkdown(bankId: string, questionIds: readonly string[], seed = 0): string {
+/**
+ * The questions, numbered, as one Markdown block for tslab.display.markdown. `seed` is a student id or a seed:
+ * any string or number, turned into the variant's seed by studentSeed.
+ */
+export function quizMarkdown(bankId: string, questionIds: readonly string[], seed: StudentId = 0): string {
   const bank = findBankOnce(bankId);
-  const blocks = questionIds.map((id) => renderQuestionMarkdown(questionVariant(bank, id, seed)));
-  return [`*Quiz from the bank \`${bankId}\`, your variant: seed ${seed}.*`, ...blocks].join('\n\n---\n\n');
+  const n = studentSeed(seed);
+  const blocks = questionIds.map((id) => renderQuestionMarkdown(questionVariant(bank, id, n)));
+  const from = typeof seed === 'number' && n === seed ? '' : ` (from the id ${JSON.stringify(seed)})`;
+  return [`*Quiz from the bank \`${bankId}\`, your variant: seed ${n}${from}.*`, ...blocks].join('\n\n---\n\n');
 }
 
 /** The numbers of a question's variant, e.g. {layers: 32, tokens: 4096}, for exercises computed in code. */
-export function questionParams(bankId: string, questionId: string, seed = 0): Record<string, number> {
-  return questionVariant(findBankOnce(bankId), questionId, seed).params;
+export function questionParams(bankId: string, questionId: string, seed: StudentId = 0): Record<string, number> {
+  return questionVariant(findBankOnce(bankId), questionId, studentSeed(seed)).params;
 }
 
 export interface QuizScore {
@@ -61,14 +67,15 @@ function feedbackMarkdown(id: string, result: QuestionResult, depth: number): st
  * Grades answers to some questions of a bank ({questionId: answer}; `undefined` is unanswered, and a scenario
  * is answered with {partId: answer}) and returns the feedback and the total.
  */
-export function gradeQuiz(bankId: string, answers: Readonly<Record<string, unknown>>, seed = 0): QuizScore {
+export function gradeQuiz(bankId: string, answers: Readonly<Record<string, unknown>>, seed: StudentId = 0): QuizScore {
   const bank = findBankOnce(bankId);
+  const n = studentSeed(seed);
   let score = 0;
   let max = 0;
   const unanswered: string[] = [];
   const blocks: string[] = [];
   for (const [id, answer] of Object.entries(answers)) {
-    const result = gradeAnswer(bank, id, isBlank(answer) ? undefined : answer, seed);
+    const result = gradeAnswer(bank, id, isBlank(answer) ? undefined : answer, n);
     score += result.score;
     max += result.max;
     if (result.status === 'unanswered') unanswered.push(id);
