@@ -67,20 +67,25 @@ describe('lessons', () => {
 });
 
 describe('figure lines', () => {
-  it('parse back to the same name and exact byte count, for any figure', () => {
+  it('read as a sentence and parse back to the same name and exact byte count, for any figure', () => {
     const name = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,30}$/);
+    const what = fc.string({ minLength: 1, maxLength: 60 }).filter((w) => w.replace(/\s+/g, ' ').trim() !== '');
     fc.assert(
-      fc.property(name, fc.nat({ max: Number.MAX_SAFE_INTEGER }), (n, bytes) => {
-        const text = `noise\n${figureLine(n, bytes)}\nmore noise 12 bytes`;
-        expect(parseFigures(text)).toEqual([{ name: n, bytes }]);
+      fc.property(name, fc.nat({ max: Number.MAX_SAFE_INTEGER }), what, (n, bytes, w) => {
+        const text = `noise\n${figureLine(n, bytes, w)}\nmore noise: 12 bytes (12 bytes)`;
+        expect(parseFigures(text)).toEqual([{ name: n, bytes, what: w.replace(/\s+/g, ' ').trim() }]);
       }),
+    );
+    expect(figureLine('llama-2-7b-window-2048-at-5000', 2 ** 30, 'Llama-2-7B, window 2,048, at token 5,000')).toBe(
+      'Llama-2-7B, window 2,048, at token 5,000: 1,073,741,824 bytes (1 GiB) [llama-2-7b-window-2048-at-5000]',
     );
   });
 
-  it('refuse names and counts that would not parse back', () => {
-    expect(() => figureLine('Has Space', 1)).toThrow(/lower-case/);
-    expect(() => figureLine('ok', 1.5)).toThrow(/whole number/);
-    expect(() => figureLine('ok', -1)).toThrow(/whole number/);
+  it('refuse names, counts and descriptions that would not parse back', () => {
+    expect(() => figureLine('Has Space', 1, 'x')).toThrow(/lower-case/);
+    expect(() => figureLine('ok', 1.5, 'x')).toThrow(/whole number/);
+    expect(() => figureLine('ok', -1, 'x')).toThrow(/whole number/);
+    expect(() => figureLine('ok', 1, ' ')).toThrow(/description/);
   });
 });
 

@@ -4,7 +4,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { barChartPng, byteUnit, ChartSpecError, lineChartPng, type LineChartSpec } from '../src/render/chart.js';
+import {
+  barChartPng,
+  byteUnit,
+  ChartSpecError,
+  compactBytes,
+  compactNumber,
+  lineChartPng,
+  logBounds,
+  logTicks,
+  type LineChartSpec,
+} from '../src/render/chart.js';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -119,5 +129,121 @@ describe('byteUnit', () => {
     );
     expect(byteUnit(536870912)).toEqual({ divisor: 2 ** 20, unit: 'MiB' });
     expect(byteUnit(1023)).toEqual({ divisor: 1, unit: 'bytes' });
+  });
+});
+
+/** Pixels of a colour inside a rectangle of the image. */
+async function countColourIn(png: Uint8Array, rgb: [number, number, number], x0: number, x1: number, y0: number, y1: number): Promise<number> {
+  const image = await loadImage(Buffer.from(png));
+  const canvas = createCanvas(image.width, image.height);
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const { data } = context.getImageData(x0, y0, x1 - x0, y1 - y0);
+  let count = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i]! - rgb[0]) < 24 && Math.abs(data[i + 1]! - rgb[1]) < 24 && Math.abs(data[i + 2]! - rgb[2]) < 24) count++;
+  }
+  return count;
+}
+
+describe('log axes', () => {
+  it('tick bytes at powers of two on KiB/MiB/GiB boundaries, at most 8, labelled in units', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 40 }), (low, span) => {
+        const ticks = logTicks(2 ** low, 2 ** (low + span), true);
+        expect(ticks.length).toBeGreaterThanOrEqual(1);
+        expect(ticks.length).toBeLessThanOrEqual(8);
+        for (const t of ticks) {
+          const e = Math.log2(t);
+          expect(Number.isInteger(e)).toBe(true);
+          expect(t).toBeGreaterThanOrEqual(2 ** low);
+          expect(t).toBeLessThanOrEqual(2 ** (low + span));
+        }
+      }),
+    );
+    expect(logTicks(256, 4 * 2 ** 20, true).map(compactBytes)).toEqual(['256 B', '1 KiB', '4 KiB', '16 KiB', '64 KiB', '256 KiB', '1 MiB', '4 MiB']);
+  });
+
+  it('tick counts at 1, 2, 5 × 10^k (fewer on wide ranges), labelled 1k, 10k, 100k', () => {
+    expect(logTicks(1000, 100000, false).map(compactNumber)).toEqual(['1k', '2k', '5k', '10k', '20k', '50k', '100k']);
+    expect(logTicks(1, 1e8, false).map(compactNumber)).toEqual(['1', '100', '10k', '1M', '100M']);
+    fc.assert(
+      fc.property(fc.double({ min: 1e-3, max: 1e12, noNaN: true }), fc.double({ min: 1.01, max: 1e6, noNaN: true }), (min, ratio) => {
+        const ticks = logTicks(min, min * ratio, false);
+        expect(ticks.length).toBeLessThanOrEqual(8);
+        for (const t of ticks) expect(t >= min * (1 - 1e-9) && t <= min * ratio * (1 + 1e-9)).toBe(true);
+      }),
+    );
+  });
+
+  it('put the lower bound below the smallest value, so a bar of it has height', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 2 ** 40 }), { minLength: 1, maxLength: 10 }), fc.boolean(), (values, bytes) => {
+        const { min, max } = logBounds(values, bytes, true);
+        expect(min).toBeLessThan(Math.min(...values) / 2);
+        expect(max).toBeGreaterThanOrEqual(Math.max(...values));
+      }),
+    );
+  });
+
+  it('draw a 512-byte bar beside a 2 MiB one', async () => {
+    const png = barChartPng({
+      title: 'bytes held',
+      categories: ['full', 'cumulative'],
+      series: [{ label: 'held', values: [2 ** 21, 512], color: '#D55E00' }],
+      yLabel: 'bytes',
+      yScale: 'log',
+      yBytes: true,
+    });
+    // The right half of the plot holds the 512-byte bar: it must have a visible height (here ≥ 20 px × its width).
+    expect(await countColourIn(png, [0xd5, 0x5e, 0x00], 400, 720, 0, 400)).toBeGreaterThan(1000);
+  });
+});
+
+describe('series a reader can tell apart', () => {
+  it('keeps two coinciding lines both visible (the one below is drawn wider, each has its own markers)', async () => {
+    const points = Array.from({ length: 40 }, (_, i) => ({ x: i * 100, y: Math.min(i, 10) * 1000 }));
+    const png = lineChartPng({
+      title: 'window and window + 4 sinks',
+      xLabel: 'tokens',
+      yLabel: 'bytes',
+      series: [
+        { label: 'window', color: '#0072B2', points },
+        { label: 'window + 4 sinks', color: '#D55E00', style: 'dashed', points },
+      ],
+    });
+    // Above the legend (the bottom 30 px), both colours are in the plot.
+    expect(await countColourIn(png, [0x00, 0x72, 0xb2], 60, 720, 30, 340)).toBeGreaterThan(300);
+    expect(await countColourIn(png, [0xd5, 0x5e, 0x00], 60, 720, 30, 340)).toBeGreaterThan(300);
+  });
+
+  it('shows a dashed line as dashed in the legend', async () => {
+    const spec = (style: 'line' | 'dashed'): LineChartSpec => ({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [{ label: 'only', color: '#009E73', style, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }],
+    });
+    // The legend sample is the only green in the bottom strip: a dashed one has gaps, so fewer green pixels.
+    const solid = await countColourIn(lineChartPng(spec('line')), [0x00, 0x9e, 0x73], 0, 720, 370, 400);
+    const dashed = await countColourIn(lineChartPng(spec('dashed')), [0x00, 0x9e, 0x73], 0, 720, 370, 400);
+    expect(solid).toBeGreaterThan(40);
+    expect(dashed).toBeGreaterThan(10);
+    expect(dashed).toBeLessThan(solid * 0.8);
+  });
+
+  it('draws error bars from low to high', async () => {
+    const base: LineChartSpec = {
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'µs',
+      series: [{ label: 'm', style: 'points', color: '#CC79A7', points: [{ x: 1, y: 10 }, { x: 2, y: 10 }] }],
+    };
+    const plain = await countColour(lineChartPng(base), [0xcc, 0x79, 0xa7]);
+    const withBars = await countColour(
+      lineChartPng({ ...base, series: [{ ...base.series[0]!, points: [{ x: 1, y: 10, low: 2, high: 18 }, { x: 2, y: 10, low: 5, high: 15 }] }] }),
+      [0xcc, 0x79, 0xa7],
+    );
+    expect(withBars).toBeGreaterThan(plain + 100);
   });
 });

@@ -1,30 +1,42 @@
 /**
- * Memory figures a notebook prints in one fixed, parseable line, so the course's test can read them back
- * from the executed notebook and recompute each from the memory module:
+ * Memory figures a notebook prints as one readable sentence that the course's test can still read back and
+ * recompute from the memory module:
  *
- *   figure window-2048-at-5000: 67108864 bytes (64 MiB)
+ *   Llama-2-7B, window 2,048, at token 5,000: 1,073,741,824 bytes (1 GiB) [llama-2-7b-window-2048-at-5000]
  *
- * The name says what was measured; the integer is exact; the part in parentheses is for the reader.
+ * The sentence says what was measured; the byte count is exact; the tag in brackets at the end names the
+ * figure in a fixed grammar (see test/notebooks.test.ts), so the test knows what to recompute.
  */
 import { formatBytes } from '../memory/format.js';
 
-const FIGURE_PATTERN = /^figure ([a-z0-9][a-z0-9.-]*): (\d+) bytes\b/;
+const TAG = /^[a-z0-9][a-z0-9.-]*$/;
+const FIGURE_PATTERN = /^(.+): (\d{1,3}(?:,\d{3})*) bytes \([^()]*\) \[([a-z0-9][a-z0-9.-]*)\]$/;
 
-/** The printed form of a figure. `name` is lower-case words joined by hyphens, e.g. "full-at-4096". */
-export function figureLine(name: string, bytes: number): string {
-  if (!/^[a-z0-9][a-z0-9.-]*$/.test(name)) {
+/** 1234567 → "1,234,567", the same on every machine (no locale data). */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * The printed form of a figure: `what` is the sentence's subject (e.g. "Full cache of the tiny decoder after 256
+ * tokens"), `name` the tag, lower-case words joined by hyphens (e.g. "tiny-full-fp32-at-256").
+ */
+export function figureLine(name: string, bytes: number, what: string): string {
+  if (!TAG.test(name)) {
     throw new Error(`figure name '${name}' must be lower-case letters, digits, '.' and '-'`);
   }
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new Error(`figure '${name}' must be a whole number of bytes ≥ 0 (got ${bytes})`);
   }
-  return `figure ${name}: ${bytes} bytes (${formatBytes(bytes)})`;
+  const subject = what.replace(/\s+/g, ' ').trim();
+  if (subject === '') throw new Error(`figure '${name}' needs a description of what was measured`);
+  return `${subject}: ${grouped(bytes)} bytes (${formatBytes(bytes)}) [${name}]`;
 }
 
 /** Every figure line in a text (one per line), in order. */
-export function parseFigures(text: string): { name: string; bytes: number }[] {
+export function parseFigures(text: string): { name: string; bytes: number; what: string }[] {
   return text.split('\n').flatMap((line) => {
     const match = FIGURE_PATTERN.exec(line.trim());
-    return match === null ? [] : [{ name: match[1]!, bytes: Number(match[2]) }];
+    return match === null ? [] : [{ what: match[1]!, bytes: Number(match[2]!.replace(/,/g, '')), name: match[3]! }];
   });
 }
