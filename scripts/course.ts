@@ -211,6 +211,16 @@ async function exportHtml(install: JupyterInstall, runs: NotebookRun[], outDir: 
   return undefined;
 }
 
+/**
+ * Executes one notebook file (anywhere in the project, e.g. a modified copy under build/) headless into outDir,
+ * checked like a course notebook. Throws SetupError without Jupyter.
+ */
+export async function runNotebookFile(source: string, outDir: string, log: (line: string) => void = () => {}): Promise<NotebookRun> {
+  const install = ensureSetup(log);
+  mkdirSync(outDir, { recursive: true });
+  return executeNotebook(install, source, outDir);
+}
+
 /** Executes the course headless; the caller decides how to report. Throws SetupError without Jupyter. */
 export async function runCourse(options: CourseOptions = {}): Promise<CourseRun> {
   const log = options.log ?? (() => {});

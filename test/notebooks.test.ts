@@ -7,7 +7,7 @@
  * Also the checker itself: a notebook with an error, a stderr line or a skipped cell is reported with the
  * cell's index and first line.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +15,9 @@ import {
   courseNotebooks,
   notebookProblems,
   runCourse,
+  runNotebookFile,
   sourceText,
+  type NotebookRun,
   type CourseRun,
   type Notebook,
   type NotebookOutput,
@@ -178,6 +180,30 @@ describe('committed notebooks', () => {
     }
   });
 
+  it('take the student id as text (any id a student has) and turn it into the seed with studentSeed', () => {
+    for (const file of files) {
+      const nb = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
+      const first = sourceText(nb.cells.find((c) => c.cell_type === 'code')!.source);
+      expect(first, file).toMatch(/^const STUDENT_ID = '[^']*'; \/\/ ← your student id, in quotes/m);
+      expect(first, file).toContain('const SEED = kv.studentSeed(STUDENT_ID);');
+    }
+  });
+
+  it("call a student's function only through the self-check helpers, which catch what it throws", () => {
+    let exercises = 0;
+    for (const file of files) {
+      const nb = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
+      const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => sourceText(c.source)).join('\n');
+      for (const [, name] of code.matchAll(/function (\w+)\([^)]*\)[^{]*\{\n\s*return undefined; \/\/ ← your code/g)) {
+        exercises += 1;
+        const direct = [...code.matchAll(new RegExp(`(?<!function )\\b${name}\\(`, 'g'))];
+        expect(direct.map((m) => code.slice(m.index ?? 0, (m.index ?? 0) + 60)), `${file}: ${name} called directly`).toEqual([]);
+        expect(code, file).toMatch(new RegExp(`kv\\.(checkFunction|callStudent)\\([^;]*\\b${name}\\b`));
+      }
+    }
+    expect(exercises).toBeGreaterThanOrEqual(6);
+  });
+
   it('import only the public API and tslab', () => {
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
@@ -228,9 +254,25 @@ describe('the course, executed headless', () => {
       const feedback = markdownOutputs(run.executed!).filter((md) => /\*\*Score: [\d.]+ \/ \d+\*\*/.test(md));
       expect(feedback.length, `${run.name}: graded cells`).toBeGreaterThanOrEqual(2);
     }
-    // Notebook 1 shows the grader's targeted feedback on the keys-only slip.
+    // Notebook 1 shows the grader's targeted feedback on the keys-only slip, on the lesson's worked example
+    // (not on the exercise the student is about to do).
     const first = markdownOutputs(course.notebooks[0]!.executed!).join('\n');
     expect(first).toContain('factor 2 for K and V');
+    expect(first).toMatch(/✅|⬜|not answered yet/);
+    const feedbackOnExercise = markdownOutputs(course.notebooks[0]!.executed!).filter((md) => md.includes('**full-cache-mib**'));
+    expect(feedbackOnExercise.every((md) => md.includes('not answered yet')), 'exercise 1.1 graded only as unanswered').toBe(true);
+  });
+
+  it('times full and window decoders as medians of at least 5 runs that agree where the caches are identical', () => {
+    const text = streamText(course.notebooks[2]!.executed!);
+    const match = /Up to m = 256, where the caches are identical: full (\d+) µs and window (\d+) µs per token, ratio ([\d.]+) \(medians of (\d+) runs\)/.exec(text);
+    expect(match, 'the timing line of notebook 3').not.toBeNull();
+    const [, full, window, ratio, runs] = match!.map(Number);
+    expect(runs).toBeGreaterThanOrEqual(5);
+    expect(ratio).toBeCloseTo(full! / window!, 1);
+    // A measurement, not a speed target: the two medians agree within a wide band on any machine, however loaded.
+    expect(ratio).toBeGreaterThan(0.67);
+    expect(ratio).toBeLessThan(1.5);
   });
 
   it('prints memory figures that the memory module reproduces exactly', () => {
@@ -256,5 +298,42 @@ describe('the course, executed headless', () => {
     for (const run of course.notebooks.slice(0, 5)) {
       expect(parseFigures(streamText(run.executed!)).length, `${run.name}: figures`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("a student's run of notebook 1: an id with letters, a function that throws, a wrong answer", () => {
+  let run: NotebookRun;
+
+  beforeAll(async () => {
+    const source = courseNotebooks(['01'])[0]!;
+    const nb = JSON.parse(readFileSync(source, 'utf8')) as Notebook;
+    const edit = (find: string, from: string, to: string) => {
+      const cell = nb.cells.find((c) => sourceText(c.source).includes(find))!;
+      expect(sourceText(cell.source)).toContain(from);
+      cell.source = sourceText(cell.source).replace(from, to);
+    };
+    edit('const STUDENT_ID', "const STUDENT_ID = 'your-id';", "const STUDENT_ID = 's01234567';");
+    edit('function fullCacheMiB', 'return undefined; // ← your code', 'const dims = [layers, heads, headDim];\n  return (2 * dims[3]!.valueOf() * tokens * 2) / 2 ** 20;');
+    edit("'bytes-per-token': undefined", "'bytes-per-token': undefined", "'bytes-per-token': 4096");
+    // At the project root, so that its import of ../dist/index.js resolves as from notebooks/.
+    const dir = join(ROOT, 'build');
+    mkdirSync(dir, { recursive: true });
+    const copy = join(dir, 'student-run-01.ipynb');
+    writeFileSync(copy, JSON.stringify(nb));
+    run = await runNotebookFile(copy, join(ROOT, 'build', 'course-test'));
+  });
+
+  it('runs to the end with no error and nothing on stderr', () => {
+    expect(run.failure).toBeUndefined();
+    expect(run.problems).toEqual([]);
+  });
+
+  it('says in one line which function threw what, and where, and grades the later answers', () => {
+    const md = markdownOutputs(run.executed!).join('\n');
+    const line = md.split('\n').find((l) => l.includes('not graded'));
+    expect(line).toMatch(/fullCacheMiB threw TypeError: Cannot read properties of undefined \(reading 'valueOf'\), at line 3 of fullCacheMiB: `return/);
+    expect(md).toContain('your variant: seed 1800609850.'); // studentSeed('s01234567')
+    expect(md).toMatch(/\*\*bytes-per-token\*\* \(0 \/ \d+\)/); // the wrong quiz answer, graded
+    expect(md).toContain('# Check yourself'.slice(2)); // the last cell ran
   });
 });

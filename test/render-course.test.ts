@@ -14,7 +14,7 @@ import { lessonIds, lessonMarkdown, lessonSections, LessonError, splitSections }
 import { gradeQuiz, questionParams, quizMarkdown } from '../src/course/quiz.js';
 import { studentSeed } from '../src/course/seed.js';
 import { callStudent, checkFunction } from '../src/course/student.js';
-import { answerKey, findBank } from '../src/quiz/index.js';
+import { answerKey, findBank, loadBanks, questionVariant, renderQuestionMarkdown } from '../src/quiz/index.js';
 
 describe('lessons', () => {
   const sample = [
@@ -97,6 +97,24 @@ describe('markdownTable', () => {
 });
 
 describe('notebook quizzes', () => {
+  it('say the unit of a numeric answer once, not twice', () => {
+    let checked = 0;
+    for (const bank of loadBanks()) {
+      for (const question of bank.questions) {
+        const variant = questionVariant(bank, question.id, 0);
+        for (const v of [variant, ...(variant.parts ?? [])]) {
+          if (v.type !== 'numeric' || v.unit === undefined) continue;
+          const md = renderQuestionMarkdown(v);
+          const mentions = md.match(new RegExp(`\\bin\\s+(?:\\*\\*)?${v.unit}\\b`, 'gi')) ?? [];
+          expect(mentions.length, `${bank.id}/${v.id}`).toBeGreaterThanOrEqual(1);
+          expect(md.match(/Answer in/g)?.length ?? 0, `${bank.id}/${v.id}`).toBeLessThanOrEqual(1);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('render the seeded variant and grade with the quiz engine', () => {
     const md = quizMarkdown('kv-memory-formula', ['full-cache-mib'], 3);
     const params = questionParams('kv-memory-formula', 'full-cache-mib', 3);
@@ -186,7 +204,7 @@ describe("a student's function in a self-check", () => {
     expect(call.message).toMatch(/^fullCacheMiB threw TypeError: Cannot read properties of undefined/);
     expect(call.message).toMatch(/at line 3 of fullCacheMiB: `return .*dims\[3\]/);
     // Not an Error, or an anonymous function: still one line.
-    expect(callStudent(() => { throw 'nope'; }, [], 'f')).toEqual({ ok: false, message: 'f threw nope' });
+    expect(callStudent(() => { throw 'nope'; }, [], 'f')).toEqual({ ok: false, value: undefined, message: 'f threw nope' });
   });
 
   it('is graded when it returns, and not graded (no attempt used) when it throws', () => {

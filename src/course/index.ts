@@ -5,3 +5,4 @@ export { studentSeed, type StudentId } from './seed.js';
 export { callStudent, checkFunction, describeThrow, type StudentCall } from './student.js';
 export { markdownTable } from './display.js';
 export { figureLine } from './figures.js';
+export { timeDecodeSteps, median, type TimedBlock, type TimedPolicy, type TimingOptions } from './timing.js';

@@ -6,8 +6,17 @@
 import { gradeQuiz } from './quiz.js';
 import type { StudentId } from './seed.js';
 
-/** The outcome of one call: the value returned, or the one-line account of what was thrown. */
-export type StudentCall<R> = { ok: true; value: R } | { ok: false; message: string };
+/**
+ * The outcome of one call: `ok` with the value returned, or not `ok` with the one-line account of what was thrown.
+ * (One shape with optional parts rather than a union: tslab's compiler options do not narrow unions on `ok`.)
+ */
+export interface StudentCall<R> {
+  ok: boolean;
+  /** What the function returned (undefined when it threw). */
+  value: R | undefined;
+  /** One line: what was thrown and where ('' when the call returned). */
+  message: string;
+}
 
 interface Frame {
   functionName: string | null;
@@ -82,9 +91,9 @@ export function describeThrow(name: string, thrown: unknown, fn?: (...args: neve
 /** Calls `fn(...args)`; a throw becomes `{ok: false, message}` with the one-line account. */
 export function callStudent<A extends unknown[], R>(fn: (...args: A) => R, args: A, name: string = fn.name || 'your function'): StudentCall<R> {
   try {
-    return { ok: true, value: fn(...args) };
+    return { ok: true, value: fn(...args), message: '' };
   } catch (thrown) {
-    return { ok: false, message: describeThrow(name, thrown, fn as unknown as (...a: never[]) => unknown) };
+    return { ok: false, value: undefined, message: describeThrow(name, thrown, fn as unknown as (...a: never[]) => unknown) };
   }
 }
 
@@ -105,5 +114,5 @@ export function checkFunction<A extends unknown[], R>(
   if (!call.ok) {
     return `**${questionId}: not graded.** ${call.message}. Fix the function and run its cell again; this cost no attempt.`;
   }
-  return gradeQuiz(bankId, { [questionId]: call.value }, seed).markdown;
+  return gradeQuiz(bankId, { [questionId]: call.value }, seed).markdown; // undefined: not answered yet
 }

@@ -17,6 +17,12 @@ const HOW_TO_ANSWER: Record<QuestionVariant['type'], string> = {
   scenario: 'Answer each part: a map `{partId: answer}`.',
 };
 
+/** Whether a prompt already tells the unit of the answer ("in MiB", "in **GiB**"). */
+function promptNamesUnit(prompt: string, unit: string): boolean {
+  const escaped = unit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\bin\\s+(?:\\*\\*)?${escaped}\\b`, 'i').test(prompt);
+}
+
 /** One question variant as Markdown: prompt, options, and how to answer. */
 export function renderQuestionMarkdown(variant: QuestionVariant, depth = 0): string {
   const heading = depth === 0 ? '###' : '####';
@@ -29,7 +35,8 @@ export function renderQuestionMarkdown(variant: QuestionVariant, depth = 0): str
     blocks.push(`Match each of:\n\n${variant.left.map((l) => `- ${l}`).join('\n')}\n\nwith one of:\n\n${variant.right.map((r) => `- ${r}`).join('\n')}`);
   }
   if (variant.items) blocks.push(`Put in order:\n\n${variant.items.map((i) => `- ${i}`).join('\n')}`);
-  if (variant.type === 'numeric' && variant.unit) blocks.push(`Answer in ${variant.unit}.`);
+  // Say the unit once: many prompts already end "Answer in **MiB**".
+  if (variant.type === 'numeric' && variant.unit && !promptNamesUnit(variant.prompt, variant.unit)) blocks.push(`Answer in ${variant.unit}.`);
   if (variant.type !== 'scenario') blocks.push(`*${HOW_TO_ANSWER[variant.type]}*`);
   for (const part of variant.parts ?? []) blocks.push(renderQuestionMarkdown(part, depth + 1));
   return blocks.join('\n\n');

@@ -179,8 +179,8 @@ export function logTicks(min: number, max: number, bytes: boolean, most = 8): nu
     for (let e = Math.ceil(from / step) * step; e <= to; e += step) ticks.push(2 ** e);
     return ticks;
   }
-  const from = Math.floor(Math.log10(min) - 1e-9);
-  const to = Math.ceil(Math.log10(max) + 1e-9);
+  const from = Math.floor(Math.log10(min) + 1e-9);
+  const to = Math.ceil(Math.log10(max) - 1e-9);
   const inRange = (v: number) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9);
   for (const mantissas of [[1, 2, 5], [1, 3], [1]]) {
     const ticks: number[] = [];
@@ -188,8 +188,9 @@ export function logTicks(min: number, max: number, bytes: boolean, most = 8): nu
     if (ticks.length <= most) return ticks;
   }
   const ticks: number[] = [];
-  const every = Math.ceil((to - from + 1) / most);
-  for (let e = from; e <= to; e += every) if (inRange(10 ** e)) ticks.push(10 ** e);
+  const first = Math.ceil(Math.log10(min) - 1e-9);
+  const every = Math.ceil((to - first + 1) / most);
+  for (let e = first; e <= to; e += every) if (inRange(10 ** e)) ticks.push(10 ** e);
   return ticks;
 }
 
