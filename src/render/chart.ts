@@ -287,7 +287,7 @@ function coincide(a: readonly LinePoint[], b: readonly LinePoint[], log: boolean
     const distance = log ? Math.abs(Math.log10(Math.max(p.y, 1e-300)) - Math.log10(Math.max(other, 1e-300))) : Math.abs(p.y - other);
     if (distance <= 0.01 * yRange) together += 1;
   }
-  return common > 0 && together >= Math.max(2, 0.5 * common);
+  return common > 0 && together >= Math.max(2, 0.3 * common);
 }
 
 interface ResolvedSeries {
@@ -310,12 +310,11 @@ function resolveSeries(spec: LineChartSpec): ResolvedSeries[] {
   const overlaps = spec.series.map((s, i) =>
     spec.series.flatMap((t, j) => (j !== i && lines[i] && lines[j] && coincide(s.points, t.points, log, yRange) ? [j] : [])),
   );
-  let pointsSeen = 0;
   return spec.series.map((s, i) => {
     const style = s.style ?? 'line';
     const color = colorAt(i, s.color);
     if (style === 'points') {
-      const marker = s.marker === 'none' ? 'circle' : (s.marker ?? MARKER_SHAPES[pointsSeen++ % MARKER_SHAPES.length]!);
+      const marker = s.marker === 'none' ? 'circle' : (s.marker ?? MARKER_SHAPES[i % MARKER_SHAPES.length]!);
       return { label: s.label, color, dash: [], width: 2, showLine: false, marker, every: 1, phase: 0 };
     }
     const group = overlaps[i]!;
