@@ -1,27 +1,10 @@
 /**
- * From a student's id to the seed of their quiz variants. A student types whatever id they have: a number
- * (`1234567`), a quoted id with letters or leading zeros (`'s01234567'`, `'01234567'`), even a negative or
- * fractional number by mistake. Every one of them gives a seed, and the same seed on every machine:
- *
- * - a whole number ≥ 0 (below 2^53), or a text of decimal digits only with that value, is the seed itself, so
- *   `1234567` and `'1234567'` (and `'01234567'`) give seed 1234567, the number `kvlab quiz --seed` takes;
- * - anything else is hashed: the seed is the 32-bit FNV-1a hash of the id's UTF-8 text (the text of a number
- *   as JavaScript writes it, e.g. '-5' or '1.5'), an integer in 0 … 2^32 − 1. Surrounding spaces are ignored.
- *
- * FNV-1a is the same hash that draws the variants (src/quiz/random.ts): no platform, locale or library version
- * changes it.
+ * A student id in a notebook: whatever id a student has (`'s01234567'`, `'01234567'`, `1234567`, even `-5` or
+ * `1.5` by mistake) becomes their quiz seed by the one rule every front end uses (src/quiz/student-seed.ts):
+ * a whole number ≥ 0, or its plain decimal text, is its own seed; anything else is the 32-bit FNV-1a hash of
+ * the id's UTF-8 text. The notebook helpers accept an id wherever they take a seed.
  */
-import { fnv1a32 } from '../quiz/random.js';
+export { studentSeed } from '../quiz/student-seed.js';
 
-/** What a notebook accepts as a student id. */
+/** What a notebook accepts as a student id (or a seed). */
 export type StudentId = string | number;
-
-/** The quiz seed of a student id: see the module comment for the rule. Never throws for a string or number. */
-export function studentSeed(id: StudentId): number {
-  if (typeof id === 'number') {
-    return Number.isSafeInteger(id) && id >= 0 ? id : fnv1a32(String(id));
-  }
-  const text = String(id).trim();
-  if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
-  return fnv1a32(text);
-}
