@@ -275,19 +275,27 @@ function withCallback(ticks: Record<string, unknown>, format: ((value: number) =
 // and the lines are stacked widest at the bottom, so every colour shows on either side of the one above it.
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Whether two series lie on each other over a good part of their common x values. */
-function coincide(a: readonly LinePoint[], b: readonly LinePoint[], log: boolean, yRange: number): boolean {
+/**
+ * Whether two series lie on each other (within 1% of the y axis) over at least 30% of the x range they share,
+ * measured along x (on the axis' own scale), so a dense stretch of samples does not count more than its length.
+ */
+function coincide(a: readonly LinePoint[], b: readonly LinePoint[], yLog: boolean, yRange: number, xLog: boolean): boolean {
   const byX = new Map(b.map((p) => [p.x, p.y] as const));
-  let common = 0;
+  const ax = (x: number) => (xLog ? Math.log10(Math.max(x, 1e-300)) : x);
+  const ay = (y: number) => (yLog ? Math.log10(Math.max(y, 1e-300)) : y);
+  const common = a
+    .filter((p) => byX.has(p.x))
+    .map((p) => ({ x: ax(p.x), together: Math.abs(ay(p.y) - ay(byX.get(p.x)!)) <= 0.01 * yRange }))
+    .sort((p, q) => p.x - q.x);
+  if (common.length < 2) return false;
+  let span = 0;
   let together = 0;
-  for (const p of a) {
-    const other = byX.get(p.x);
-    if (other === undefined) continue;
-    common += 1;
-    const distance = log ? Math.abs(Math.log10(Math.max(p.y, 1e-300)) - Math.log10(Math.max(other, 1e-300))) : Math.abs(p.y - other);
-    if (distance <= 0.01 * yRange) together += 1;
+  for (let k = 1; k < common.length; k++) {
+    const width = common[k]!.x - common[k - 1]!.x;
+    span += width;
+    if (common[k]!.together && common[k - 1]!.together) together += width;
   }
-  return common > 0 && together >= Math.max(2, 0.3 * common);
+  return span > 0 && together >= 0.3 * span;
 }
 
 interface ResolvedSeries {
@@ -308,7 +316,7 @@ function resolveSeries(spec: LineChartSpec): ResolvedSeries[] {
   const yRange = ys.length === 0 ? 1 : log ? Math.log10(Math.max(...ys) / Math.min(...ys)) || 1 : Math.max(...ys) - Math.min(...ys) || 1;
   const lines = spec.series.map((s) => (s.style ?? 'line') !== 'points');
   const overlaps = spec.series.map((s, i) =>
-    spec.series.flatMap((t, j) => (j !== i && lines[i] && lines[j] && coincide(s.points, t.points, log, yRange) ? [j] : [])),
+    spec.series.flatMap((t, j) => (j !== i && lines[i] && lines[j] && coincide(s.points, t.points, log, yRange, spec.xScale === 'log') ? [j] : [])),
   );
   return spec.series.map((s, i) => {
     const style = s.style ?? 'line';
