@@ -291,7 +291,7 @@ describe('the course, executed headless', () => {
       'tiny-full-fp32-at-256',
       'small-compressive-64-16-4-16-fp32-at-4000',
       'gemma-3-4b-at-32768',
-      'timed-window-256-fp32-at-1536',
+      'timed-window-256-fp32-at-1024',
     ]) {
       expect(names.has(name), name).toBe(true);
     }
