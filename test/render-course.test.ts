@@ -13,6 +13,7 @@ import { markdownTable } from '../src/course/display.js';
 import { lessonIds, lessonMarkdown, lessonSections, LessonError, splitSections } from '../src/course/lessons.js';
 import { gradeQuiz, questionParams, quizMarkdown } from '../src/course/quiz.js';
 import { studentSeed } from '../src/course/seed.js';
+import { median, summarizeRuns, timeDecodeSteps } from '../src/course/timing.js';
 import { callStudent, checkFunction } from '../src/course/student.js';
 import { answerKey, findBank, loadBanks, questionVariant, renderQuestionMarkdown } from '../src/quiz/index.js';
 
@@ -220,5 +221,37 @@ describe("a student's function in a self-check", () => {
     expect(thrown).toMatch(/^\*\*full-cache-mib: not graded\.\*\* fullCacheMiB threw TypeError/);
     expect(thrown).not.toContain(String(key.answer));
     expect(thrown.split('\n')).toHaveLength(1);
+  });
+});
+
+describe('timing decode steps', () => {
+  it('summarizes runs per block as their median, minimum and maximum', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow(RangeError);
+    // One slow run (a garbage collection) moves the min–max, not the median.
+    expect(summarizeRuns([[10, 20], [11, 21], [9, 19], [1000, 22], [10, 20]], 256)).toEqual([
+      { m: 256, median: 10, low: 9, high: 1000, runs: [10, 11, 9, 1000, 10] },
+      { m: 512, median: 20, low: 19, high: 22, runs: [20, 21, 19, 22, 20] },
+    ]);
+  });
+
+  it('times every policy in every run, and plots medians of the runs', () => {
+    const timed = timeDecodeSteps({ layers: 1, heads: 1, headDim: 4, vocab: 8 }, [{ kind: 'full' }, { kind: 'window', window: 4 }], {
+      tokens: 16,
+      block: 8,
+      runs: 5,
+    });
+    expect(timed.map((t) => t.blocks.map((b) => b.m))).toEqual([[8, 16], [8, 16]]);
+    for (const t of timed) {
+      for (const b of t.blocks) {
+        expect(b.runs).toHaveLength(5);
+        expect(b.median).toBe(median(b.runs));
+        expect(b.low).toBeLessThanOrEqual(b.median);
+        expect(b.high).toBeGreaterThanOrEqual(b.median);
+      }
+    }
+    expect(timed[1]!.heldBytes).toBeLessThan(timed[0]!.heldBytes); // the window holds 4 pairs, the full cache 16
+    expect(() => timeDecodeSteps({ layers: 1, heads: 1, headDim: 4 }, [{ kind: 'full' }], { tokens: 10, block: 4 })).toThrow(/multiple/);
   });
 });
