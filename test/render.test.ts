@@ -11,6 +11,7 @@ import {
   compactBytes,
   compactNumber,
   lineChartPng,
+  logAxis,
   logBounds,
   logTicks,
   type LineChartSpec,
@@ -184,6 +185,20 @@ describe('log axes', () => {
         expect(max).toBeGreaterThanOrEqual(Math.max(...values));
       }),
     );
+  });
+
+  it('end on a labelled tick at or above the largest value, so the tallest bar can be read', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 2 ** 40 }), { minLength: 1, maxLength: 10 }), fc.boolean(), (values, bytes) => {
+        const bounds = logBounds(values, bytes, true);
+        const { ticks, max } = logAxis(bounds.min, bounds.max, bytes);
+        expect(max).toBe(ticks[ticks.length - 1]);
+        expect(max).toBeGreaterThanOrEqual(Math.max(...values));
+        expect(ticks.length).toBeLessThanOrEqual(9);
+      }),
+    );
+    // 1.5 MiB with ticks every two octaves from 64 B: the axis ends at 4 MiB, not at an unlabelled 2 MiB.
+    expect(logAxis(64, 2 ** 21, true).max).toBe(2 ** 22);
   });
 
   it('draw a 512-byte bar beside a 2 MiB one', async () => {

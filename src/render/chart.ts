@@ -214,6 +214,19 @@ export function logBounds(values: readonly number[], bytes: boolean, belowSmalle
   return { min: 10 ** low, max: 10 ** Math.max(low + 1, Math.ceil(Math.log10(largest) - 1e-9)) };
 }
 
+/**
+ * The ticks of a log axis over [min, max], and a top bound that is itself a tick: with ticks every few
+ * octaves, a top between two ticks leaves the tallest bar or point under an unlabelled top, where a
+ * student cannot read its value.
+ */
+export function logAxis(min: number, max: number, bytes: boolean): { ticks: number[]; max: number } {
+  const ticks = logTicks(min, max, bytes);
+  if (ticks.length < 2) return { ticks, max };
+  const ratio = ticks[ticks.length - 1]! / ticks[ticks.length - 2]!;
+  while (ticks[ticks.length - 1]! < max * (1 - 1e-9)) ticks.push(ticks[ticks.length - 1]! * ratio);
+  return { ticks, max: ticks[ticks.length - 1]! };
+}
+
 interface AxisOptions {
   type: 'linear' | 'logarithmic';
   min?: number;
@@ -243,12 +256,12 @@ function valueAxis(args: {
       args.exact === true && positive.length > 0
         ? { min: Math.min(...positive), max: Math.max(...positive) }
         : logBounds(args.values, args.bytes, args.bars);
-    const ticks = logTicks(min, max, args.bytes);
+    const { ticks, max: top } = args.exact === true ? { ticks: logTicks(min, max, args.bytes), max } : logAxis(min, max, args.bytes);
     const label = args.format ?? (args.bytes ? compactBytes : compactNumber);
     return {
       type: 'logarithmic',
       min,
-      max,
+      max: top,
       title: { display: true, text: `${args.title} (log scale)` },
       ticks: { autoSkip: false, maxRotation: 0, callback: (value: number | string) => label(Number(value)) },
       afterBuildTicks: (axis) => {
