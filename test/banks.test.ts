@@ -159,23 +159,23 @@ const CHECKERS: Readonly<Record<string, (params: Params) => number>> = {
   'kv-memory-formula:bytes-per-token': (x) => bytesPerToken(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim'))) / KiB,
   'kv-memory-formula:full-cache-mib': (x) =>
     policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim')), full, p(x, 'tokens')) / MiB,
-  'kv-memory-formula:window-cache-mib': (x) =>
+  'sliding-window-basics:window-cache-mib': (x) =>
     policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim')), window(p(x, 'window')), p(x, 'tokens')) / MiB,
-  'kv-memory-formula:window-savings-ratio': (x) =>
+  'sliding-window-basics:window-savings-ratio': (x) =>
     policyBytes(shape(1, 1, 1, 1), full, p(x, 'tokens')) / policyBytes(shape(1, 1, 1, 1), window(p(x, 'window')), p(x, 'tokens')),
-  'kv-memory-formula:gqa-cache-mib': (x) =>
+  'real-models:gqa-cache-mib': (x) =>
     policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'kv_heads'), p(x, 'head_dim')), full, p(x, 'tokens')) / MiB,
-  'kv-memory-formula:mqa-cache-mib': (x) =>
+  'real-models:mqa-cache-mib': (x) =>
     policyBytes(shape(p(x, 'layers'), p(x, 'heads'), 1, p(x, 'head_dim')), full, p(x, 'tokens')) / MiB,
-  'kv-memory-formula:int8-window-cache-mib': (x) =>
+  'real-models:int8-window-cache-mib': (x) =>
     policyBytes(shape(p(x, 'layers'), p(x, 'kv_heads'), p(x, 'kv_heads'), p(x, 'head_dim')), window(p(x, 'window')), p(x, 'tokens'), 'int8') / MiB,
   'kv-memory-formula:fp32-full-cache-gib': (x) =>
     policyBytes(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim')), full, p(x, 'tokens'), 'fp32') / GiB,
-  'kv-memory-formula:batch-window-cache-gib': (x) =>
+  'real-models:batch-window-cache-gib': (x) =>
     policyBytes(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), p(x, 'head_dim')), window(p(x, 'window')), p(x, 'tokens'), 'fp16', p(x, 'batch')) / GiB,
   'kv-memory-formula:tokens-fit-budget': (x) =>
-    Math.floor((p(x, 'budget_gib') * GiB) / bytesPerToken(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), p(x, 'head_dim')))),
-  'kv-memory-formula:sequences-fit-window': (x) =>
+    Math.floor((p(x, 'budget_gib') * GiB) / bytesPerToken(shape(p(x, 'layers'), p(x, 'heads'), p(x, 'heads'), p(x, 'head_dim')))),
+  'real-models:sequences-fit-window': (x) =>
     Math.floor(
       (p(x, 'budget_gib') * GiB) /
         policyBytes(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), p(x, 'head_dim')), window(p(x, 'window')), 10 * p(x, 'window')),
