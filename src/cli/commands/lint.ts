@@ -1,6 +1,7 @@
 /**
  * kvlab lint [PATH…]: validates bank files (default quizzes/). Every problem of every file is listed,
- * one line each as file:line:col, then exit 2; a clean run prints a summary and exits 0.
+ * one line each as file:line:col, then exit 2; a clean run prints a summary and exits 0, after any warnings
+ * (answer-length bias, src/quiz/lint/answer-length.ts) on stderr.
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve, isAbsolute } from 'node:path';
@@ -9,6 +10,7 @@ import type { CliIO } from '../io.js';
 import { printJson } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
 import { bankFiles, checkBanks, type Bank } from '../../quiz/index.js';
+import { answerLengthWarnings } from '../../quiz/lint/answer-length.js';
 
 /** How a path is shown to the user: relative to where they ran kvlab, when it is below it. */
 export function displayPath(io: CliIO, absolute: string): string {
@@ -39,8 +41,10 @@ export const registerLint: RegisterCommand = (program, ctx) => {
       const { io } = ctx;
       const files = bankPaths(io, paths);
       const { banks, problems } = checkBanks(files);
+      // Warnings (answer-length bias) never fail the run; they are printed once the banks are valid.
+      const warnings = problems.length > 0 ? [] : answerLengthWarnings(banks);
       if (options.json) {
-        printJson(io, { banks: banks.map(summary), problems });
+        printJson(io, { banks: banks.map(summary), problems, warnings });
       } else if (problems.length > 0) {
         for (const problem of problems) io.stderr(`${problem}\n`);
         const badFiles = new Set(problems.map((p) => p.replace(/:\d+:\d+: .*$/, '')));
@@ -50,7 +54,8 @@ export const registerLint: RegisterCommand = (program, ctx) => {
           const s = summary(bank);
           io.stdout(`${bank.file}: ${bank.id}: ${s.questions} question${s.questions === 1 ? "" : "s"}, ${s.points} point${s.points === 1 ? "" : "s"} (${Object.entries(s.types).map(([t, n]) => `${n} ${t}`).join(', ')})\n`);
         }
-        io.stdout(`kvlab lint: ${banks.length} bank${banks.length === 1 ? '' : 's'} valid\n`);
+        for (const warning of warnings) io.stderr(`${warning}\n`);
+        io.stdout(`kvlab lint: ${banks.length} bank${banks.length === 1 ? '' : 's'} valid${warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}\n`);
       }
       if (problems.length > 0) ctx.setExitCode(EXIT.usage);
     });
