@@ -224,9 +224,12 @@ describe('case studies decide from the student numbers', () => {
 const UNIT_BYTES: Readonly<Record<string, number>> = { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 };
 
 describe('memory questions name the classic slips', () => {
-  const memory = banks.flatMap((bank) =>
-    bank.questions.flatMap((q) => (q.type === 'scenario' ? q.parts.map((part) => ({ bank, q: part, scenario: q })) : [{ bank, q, scenario: undefined }])),
-  ).filter(({ q }) => q.type === 'numeric' && q.tags.includes('memory-formula') && q.unit !== undefined);
+  type Located = { bank: Bank; q: PartQuestion; scenario: Question | undefined };
+  const memory = banks
+    .flatMap((bank) =>
+      bank.questions.flatMap((q): Located[] => (q.type === 'scenario' ? q.parts.map((part) => ({ bank, q: part, scenario: q })) : [{ bank, q, scenario: undefined }])),
+    )
+    .filter(({ q }) => q.type === 'numeric' && q.tags.includes('memory-formula') && q.unit !== undefined);
   const item = (bank: Bank, q: PartQuestion, scenario: Question | undefined) => numerics(bank).find((n) => n.key === `${bank.id}:${scenario ? `${scenario.id}/${q.id}` : q.id}`)!;
 
   it.each(memory.map(({ bank, q, scenario }) => [`${bank.id}:${scenario ? `${scenario.id}/` : ''}${q.id}`, bank, q, scenario] as const))(
@@ -250,4 +253,23 @@ describe('memory questions name the classic slips', () => {
       }
     },
   );
+});
+
+describe('two slips that give the same number are both named', () => {
+  it('an fp16 byte count halved: the factor 2 for K and V, and the 2 bytes of an element', () => {
+    const halved = banks.flatMap((bank) =>
+      bank.questions
+        .flatMap((q) => (q.type === 'scenario' ? q.parts : [q]))
+        .filter((q) => q.type === 'numeric' && q.tags.includes('memory-formula') && q.feedback.some((f) => String(f.value).replace(/\s/g, '') === 'answer/2'))
+        .filter((q) => q.type === 'numeric' && q.unit !== undefined && !/fp32|int8/.test(q.prompt))
+        .map((q) => ({ key: `${bank.id}:${q.id}`, q })),
+    );
+    expect(halved.length).toBeGreaterThanOrEqual(20);
+    for (const { key, q } of halved) {
+      if (q.type !== 'numeric') continue;
+      const messages = q.feedback.filter((f) => String(f.value).replace(/\s/g, '') === 'answer/2').map((f) => f.message).join('\n');
+      expect(messages, key).toMatch(/K and V|key \*\*and\*\* a value|mean key and a mean value/);
+      expect(messages, key).toMatch(/not bytes/);
+    }
+  });
 });
