@@ -2,8 +2,9 @@
  * The course's question banks (quizzes/*.yaml) are checked like code:
  *
  * - every bank loads through the quiz engine with no problems, and bank ids are unique;
- * - every card of the course material (../shared/seed/course-card.txt) is covered by at least one question
- *   tagged `card:<slug>`, and no question names a card that does not exist;
+ * - the syllabus (content/syllabus.yaml: every card of the course material, its id, kind and title) is
+ *   well-formed, every card is covered by at least one question tagged `card:<id>`, and no question names a
+ *   card that is not in it;
  * - every numeric question about memory (tag `memory-formula`) is recomputed through the memory module
  *   (src/memory) for seeds 0..199 by a checker below; a memory question without a checker fails;
  * - no numeric feedback entry can fire on the correct answer, and each one grades as wrong;
@@ -15,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
   type AttentionShape,
   type CachePolicy,
@@ -43,52 +45,29 @@ import {
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quizDir = join(root, 'quizzes');
-const courseCard = readFileSync(resolve(root, '..', 'shared', 'seed', 'course-card.txt'), 'utf8');
+const syllabusFile = join(root, 'content', 'syllabus.yaml');
 
-/**
- * The cards of the course material, by slug. `title` is the card's title as the material prints it, or, for
- * a card that is a bare question, a sentence of that question (the test finds each one in the material).
- */
-const CARDS: readonly { slug: string; title: string }[] = [
-  { slug: 'space-complexity-swa', title: 'Space Complexity of Sliding Window Attention' },
-  { slug: 'formula-fixed-size-window-memory', title: 'Formula for Fixed-Size Window Memory' },
-  { slug: 'window-cache-fixed-size-memory', title: 'Window-based Cache as an Example of Fixed-Size Memory' },
-  { slug: 'window-size-nc', title: 'Window Size (n_c)' },
-  { slug: 'attention-tradeoff-100-window', title: 'What is the fundamental trade-off between these two approaches?' },
-  { slug: 'applying-swa', title: 'Applying Sliding Window Attention' },
-  {
-    slug: 'window-memory-growth-tf',
-    title: 'the amount of memory required to store the keys and values for the attention calculation increases as the input sequence gets longer',
-  },
-  { slug: 'design-documenting-memory-subsystem', title: 'Your team is documenting the memory subsystem of a' },
-  { slug: 'design-reviewing-two-memory-designs', title: 'You are reviewing two candidate memory designs for' },
-  { slug: 'design-deploying-internal-assistant', title: 'You’re deploying an internal LLM assistant that mu' },
-  { slug: 'design-monitoring-feature', title: 'You’re designing an internal LLM feature that moni' },
-  { slug: 'case-support-chat-postmortem', title: 'Post-Incident Review: Memory Design for Long-Running Customer Support Chats' },
-  { slug: 'case-segment-dual-memory', title: 'Diagnosing Long-Range Failures in a Segment-Processed LLM with Dual Memory' },
-  { slug: 'case-enterprise-summarization', title: 'Choosing a Memory Architecture for Long-Context Enterprise Summarization' },
-  { slug: 'case-long-document-qa', title: 'Postmortem: Long-Document QA Failures Under Fixed-Window vs Compressive Memory' },
-  {
-    slug: 'case-regulated-audit-assistant',
-    title: 'Selecting and Justifying a Long-Context Memory Design for a Regulated Audit Assistant',
-  },
-  { slug: 'case-agent-incident-triage', title: 'Incident Triage: Long-Running Agent Workflow with Windowed vs Compressive Memory' },
-  { slug: 'optimizing-long-document-memory', title: 'Optimizing Memory for Long-Document Processing' },
-  {
-    slug: 'cache-2048-at-token-5000',
-    title: 'How will the memory allocated for this cache change as the model generates the 5000th token',
-  },
-  { slug: 'comparing-kv-cache-growth', title: 'Comparing KV Cache Memory Growth' },
-  {
-    slug: 'window-512-growing-document',
-    title: 'As the model processes a document that grows from 1,000 tokens to 100,000 tokens in length',
-  },
-  { slug: 'chatbot-memory-optimization', title: 'Chatbot Memory Optimization' },
-  { slug: 'comparing-attention-memory-usage', title: 'Comparing Memory Usage of Attention Mechanisms' },
-];
+/** The kinds of card the course material has (content/syllabus.yaml explains each). */
+const CARD_KINDS = ['concept', 'exercise', 'question', 'true-false', 'design-prompt', 'case-study'] as const;
+const CARD_SECTIONS = ['card', 'related', 'learn-after'] as const;
+
+interface Card {
+  id: string;
+  kind: (typeof CARD_KINDS)[number];
+  section: (typeof CARD_SECTIONS)[number];
+  title: string;
+}
+
+/** The syllabus file as YAML: its shape is checked by the tests below, not trusted here. */
+const syllabus: unknown = parseYaml(readFileSync(syllabusFile, 'utf8'));
+const rawCards: unknown[] =
+  typeof syllabus === 'object' && syllabus !== null && Array.isArray((syllabus as { cards?: unknown }).cards)
+    ? (syllabus as { cards: unknown[] }).cards
+    : [];
+const CARDS = rawCards as readonly Card[];
 
 /** Case studies and design prompts: each must be a scenario of its own. */
-const SCENARIO_CARDS = CARDS.map((c) => c.slug).filter((s) => s.startsWith('case-') || s.startsWith('design-'));
+const SCENARIO_CARDS = CARDS.filter((c) => c.kind === 'case-study' || c.kind === 'design-prompt').map((c) => c.id);
 
 const MEMORY_TAG = 'memory-formula';
 const SEEDS = Array.from({ length: 200 }, (_, i) => i);
@@ -309,26 +288,65 @@ describe('question banks load', () => {
   });
 });
 
-describe('course cards', () => {
-  it.each(CARDS.map((c) => [c.slug, c.title]))('card %s is in the course material', (_slug, title) => {
-    expect(courseCard).toContain(title);
+describe('the syllabus (content/syllabus.yaml)', () => {
+  it('is a list of cards, each with exactly an id, a kind, a section and a title', () => {
+    expect(rawCards.length, `${syllabusFile} must hold \`cards:\`, a list`).toBe(23);
+    for (const [i, card] of rawCards.entries()) {
+      expect(typeof card === 'object' && card !== null && !Array.isArray(card), `cards[${i}] is not a mapping`).toBe(true);
+      expect(Object.keys(card as object).sort(), `cards[${i}]`).toEqual(['id', 'kind', 'section', 'title']);
+    }
   });
 
-  it.each(CARDS.map((c) => [c.slug]))('card %s is covered by at least one question', (slug) => {
-    const tag = `card:${slug}`;
+  it('ids are lowercase words joined by hyphens, and unique', () => {
+    const ids = CARDS.map((c) => c.id);
+    expect(ids.filter((id) => typeof id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id))).toEqual([]);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
+  it('kinds and sections are known, and exactly one card is the card itself', () => {
+    expect(CARDS.filter((c) => !(CARD_KINDS as readonly string[]).includes(c.kind)).map((c) => `${c.id}: ${c.kind}`)).toEqual([]);
+    expect(CARDS.filter((c) => !(CARD_SECTIONS as readonly string[]).includes(c.section)).map((c) => `${c.id}: ${c.section}`)).toEqual([]);
+    expect(CARDS.filter((c) => c.section === 'card').map((c) => c.id)).toEqual(['space-complexity-swa']);
+  });
+
+  it('titles are single-line text, unique; a question ends with "?", a design prompt is cut with "..."', () => {
+    const titles = CARDS.map((c) => c.title);
+    expect(titles.filter((t) => typeof t !== 'string' || t.trim() !== t || t === '' || t.includes('\n'))).toEqual([]);
+    expect(titles.filter((t, i) => titles.indexOf(t) !== i)).toEqual([]);
+    expect(CARDS.filter((c) => c.kind === 'question' && !c.title.endsWith('?')).map((c) => c.id)).toEqual([]);
+    expect(CARDS.filter((c) => c.kind === 'true-false' && !c.title.endsWith('.')).map((c) => c.id)).toEqual([]);
+    expect(CARDS.filter((c) => c.kind === 'design-prompt' && !c.title.endsWith('...')).map((c) => c.id)).toEqual([]);
+  });
+
+  it('has the material\'s mix: 4 concepts, 5 exercises, 3 questions, 1 statement, 4 design prompts, 6 cases', () => {
+    const count = (kind: Card['kind']) => CARDS.filter((c) => c.kind === kind).length;
+    expect(CARD_KINDS.map((k) => [k, count(k)])).toEqual([
+      ['concept', 4],
+      ['exercise', 5],
+      ['question', 3],
+      ['true-false', 1],
+      ['design-prompt', 4],
+      ['case-study', 6],
+    ]);
+  });
+});
+
+describe('course cards', () => {
+  it.each(CARDS.map((c) => [c.id]))('card %s is covered by at least one question', (id) => {
+    const tag = `card:${id}`;
     const covering = items.filter((i) => i.question.tags.includes(tag)).map((i) => i.key);
     expect(covering, `no question is tagged ${tag}`).not.toEqual([]);
   });
 
-  it('every card tag names a known card', () => {
-    const known = new Set(CARDS.map((c) => `card:${c.slug}`));
+  it('every card tag names a card of the syllabus', () => {
+    const known = new Set(CARDS.map((c) => `card:${c.id}`));
     const unknown = items.flatMap((i) => i.question.tags.filter((t) => t.startsWith('card:') && !known.has(t)).map((t) => `${i.key}: ${t}`));
-    expect(unknown).toEqual([]);
+    expect(unknown, `add these cards to ${syllabusFile} or fix the tags`).toEqual([]);
   });
 
-  it.each(SCENARIO_CARDS.map((s) => [s]))('case %s has a scenario of its own', (slug) => {
-    const scenarios = items.filter((i) => i.question.type === 'scenario' && !i.scenario && i.question.tags.includes(`card:${slug}`));
-    expect(scenarios.length).toBeGreaterThanOrEqual(1);
+  it.each(SCENARIO_CARDS.map((s) => [s]))('case %s has a scenario of its own', (id) => {
+    const scenarios = items.filter((i) => i.question.type === 'scenario' && !i.scenario && i.question.tags.includes(`card:${id}`));
+    expect(scenarios.map((i) => i.key)).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Real model configurations, from their public config.json files. Figures match
- * ../shared/reference/memory.md; `source` names the file a reader can check.
+ * Real model configurations, from their public config.json files (docs/memory.md lists them with their
+ * worked totals); `source` names the file a reader can check.
  */
 import type { AttentionShape, LayerKind } from './bytes.js';
 

@@ -1,6 +1,6 @@
 /**
  * The quiz engine: load → validate (once) → generate a seeded variant → parse → grade, as separate
- * stages. Format: ../shared/spec/quiz-format.md, extensions in the README.
+ * stages. The format, with its extensions: docs/quiz-format.md.
  */
 export { loadBank, loadBanks, findBank, findBankOnce, checkBanks, checkBankFile, checkBankSource, bankFiles, defaultBankDir, BankError } from './load.js';
 export { questionVariant, answerKey } from './variant.js';

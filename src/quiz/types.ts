@@ -1,6 +1,5 @@
 /**
- * A bank as it is after loading and validation (format: ../shared/spec/quiz-format.md, plus the extensions
- * documented in the README). These are plain data: the compiled expressions and templates live beside
+ * A bank as it is after loading and validation (format and extensions: docs/quiz-format.md). These are plain data: the compiled expressions and templates live beside
  * them (compiled.ts), never inside, so a Bank prints and serialises as what the author wrote.
  */
 
