@@ -1,9 +1,98 @@
 /**
- * kvlab's public API: what the notebooks and other programs import. Kept small on purpose;
- * documented in the README.
+ * kvlab's public API, `kvlab` (what the notebooks import as '../dist/index.js'): every name of the four
+ * subpath entries, `kvlab/memory`, `kvlab/engine`, `kvlab/quiz` and `kvlab/course` (src/api/*.ts). A
+ * program that needs only some of them imports the subpath and loads only that; this entry loads all,
+ * the chart renderer included. Every name is described in docs/api.md; a test holds the two equal.
  */
-export * from './memory/index.js';
-export * from './render/chart.js';
-export * from './course/index.js';
-export { loadBank, loadBanks, findBank, BankError, questionVariant, answerKey, gradeAnswer, gradeSubmission, renderQuestionMarkdown, selfCheck, type Bank, type Question, type QuestionVariant, type AnswerKey, type QuestionResult, type SubmissionResult } from './quiz/index.js';
-export { createCache, createDecoder, simulate, attendReference, decodeStepFlops, type KvCache, type CacheShape, type CacheOptions, type AttentionKernel, type Decoder, type DecoderConfig, type SimulateOptions, type SimulatePoint, type SimulateResult } from './engine/index.js';
+export {
+  DTYPE_BYTES,
+  DTYPES,
+  isDtype,
+  bytesPerElement,
+  type Dtype,
+  CACHE_KINDS,
+  windowSlots,
+  heldPairs,
+  attendedPairs,
+  capacityPairs,
+  policyProblems,
+  type CachePolicy,
+  type CacheKind,
+  type WindowConvention,
+  kvCacheMemory,
+  policyBytes,
+  bytesPerToken,
+  bytesPerTokenPerLayer,
+  checkShape,
+  MemoryInputError,
+  type AttentionShape,
+  type KvMemoryQuery,
+  type KvMemoryReport,
+  type LayerMemory,
+  type LayerKind,
+  SPACE_COMPLEXITY,
+  growsWithSequence,
+  type ComplexityKey,
+  MODEL_PRESETS,
+  MODEL_NAMES,
+  findModel,
+  type ModelPreset,
+  formatBytes,
+} from './api/memory.js';
+export {
+  createDecoder,
+  decodeStepFlops,
+  type Decoder,
+  type DecoderConfig,
+  createCache,
+  type KvCache,
+  type CacheShape,
+  type CacheOptions,
+  type AttentionKernel,
+  simulate,
+  type SimulateOptions,
+  type SimulatePoint,
+  type SimulateResult,
+  attendReference,
+} from './api/engine.js';
+export {
+  loadBank,
+  loadBanks,
+  findBank,
+  BankError,
+  questionVariant,
+  answerKey,
+  gradeAnswer,
+  gradeSubmission,
+  renderQuestionMarkdown,
+  selfCheck,
+  type Bank,
+  type Question,
+  type QuestionVariant,
+  type AnswerKey,
+  type QuestionResult,
+  type SubmissionResult,
+} from './api/quiz.js';
+export {
+  lessonIds,
+  lessonSections,
+  lessonMarkdown,
+  LessonError,
+  type LessonSection,
+  quizMarkdown,
+  questionParams,
+  gradeQuiz,
+  type QuizScore,
+  markdownTable,
+  figureLine,
+  lineChartPng,
+  barChartPng,
+  byteUnit,
+  CHART_COLORS,
+  ChartSpecError,
+  type LineChartSpec,
+  type LineSeries,
+  type BarChartSpec,
+  type BarSeries,
+  type AxisScale,
+} from './api/course.js';

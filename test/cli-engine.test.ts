@@ -1,11 +1,10 @@
 /**
  * The engine's commands (simulate, attend) and the memory calculator through the CLI, in process with a
  * fake CliIO: correct output, and every bad input of the CLI spec rejected with one clear line and exit 2.
- * Spawns of the built bin/kvlab.js prove a real process prints no stack trace.
+ * Spawns of the built bin/kvlab.js (a real process prints no stack trace) are in test/cli-spawned.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run, type CliIO } from '../src/cli/main.js';
@@ -227,38 +226,4 @@ describe('kvlab attend', () => {
   }
   it('an unknown convention', () =>
     expectRejected(['attend', '--window', '2', '--convention', 'x', '--json'], /--convention 'x' is not known/, JSON.stringify(input)));
-});
-
-// dist/ is built once for every suite by test/global-setup.ts; rebuilding here would race the others.
-describe('the built command, spawned', () => {
-  const spawnKvlab = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [join(root, 'bin', 'kvlab.js'), ...args], { cwd: root, input: input ?? '', encoding: 'utf8' });
-
-  it('exits 2 with one line and no stack trace on bad input', () => {
-    for (const [args, input, message] of [
-      [['simulate', '--layers', '0', '--heads', '2', '--head-dim', '4', '--tokens', '5', '--cache', 'full'], undefined, /--layers must be a whole number > 0/],
-      [['simulate', '--layers', '1', '--heads', '2', '--head-dim', '4', '--tokens', '5', '--cache', 'ring'], undefined, /--cache 'ring' is not known/],
-      [['attend', '--json'], '{"q": [[1]], "k": [[1, 2]], "v": [[1]]}', /k\[0\] has 2 numbers/],
-      [['memory', '--model', 'nope', '--tokens', '1'], undefined, /--model 'nope' is not known/],
-    ] as const) {
-      const result = spawnKvlab([...args], input);
-      expect(result.status).toBe(2);
-      expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(message);
-      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(result.stderr).not.toMatch(/^\s+at /m);
-    }
-  });
-
-  it('runs attend and simulate end to end', () => {
-    const attend = spawnKvlab(['attend', '--json'], '{"q": [[1, 0], [0, 1]], "k": [[1, 0], [0, 1]], "v": [[1, 2], [3, 4]]}');
-    expect(attend.status).toBe(0);
-    expect(JSON.parse(attend.stdout).output[0]).toEqual([1, 2]);
-    const sim = spawnKvlab(['simulate', '--layers', '1', '--heads', '2', '--head-dim', '4', '--tokens', '40', '--cache', 'sinks', '--window', '8', '--json']);
-    expect(sim.status).toBe(0);
-    expect(sim.stderr).toBe('');
-    const points = JSON.parse(sim.stdout).points as { measuredBytes: number; formulaBytes: number }[];
-    expect(points.length).toBe(20);
-    for (const p of points) expect(p.measuredBytes).toBe(p.formulaBytes);
-  });
 });

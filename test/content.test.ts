@@ -26,7 +26,7 @@ import {
   type CachePolicy,
   type KvMemoryQuery,
 } from '../src/memory/index.js';
-import { buildProgram } from '../src/cli/main.js';
+import { assembleProgram, loadCommands } from '../src/cli/main.js';
 import type { CliIO } from '../src/cli/io.js';
 import { parseChoice, parseCount } from '../src/cli/args.js';
 import { memoryQuery } from '../src/cli/commands/memory.js';
@@ -53,13 +53,15 @@ function toBytes(digits: string, unit: string): number {
 }
 
 const quiet: CliIO = { stdout: () => {}, stderr: () => {}, stdin: Readable.from([]), isTTY: false, cwd: process.cwd() };
+/** The two commands whose flags the tags use, loaded once; each check parses with a fresh program. */
+const tagCommands = await loadCommands(['memory', 'simulate']);
 
 /**
  * A tag's flags as `kvlab <command>` reads them: the real command's option parser, with its defaults
  * (fp16, batch 1, w-keys), so a tag checks what the command line would compute.
  */
 function commandOptions(name: 'memory' | 'simulate', flagText: string): Record<string, string | undefined> {
-  const command = buildProgram({ io: quiet, setExitCode: () => {} }).commands.find((c) => c.name() === name)!;
+  const command = assembleProgram({ io: quiet, setExitCode: () => {} }, tagCommands).commands.find((c) => c.name() === name)!;
   const { operands, unknown } = command.parseOptions(flagText.trim().split(/\s+/));
   const stray = [...operands, ...unknown];
   if (stray.length > 0) throw new Error(`unknown flags ${stray.join(' ')} in '${flagText}'`);

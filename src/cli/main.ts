@@ -1,28 +1,39 @@
 /**
- * The `kvlab` command line (spec: ../shared/spec/cli.md). Each subcommand lives in commands/ and
- * registers itself on the program; this file only wires commander to our exit-code contract.
+ * The `kvlab` command line (every command, flag, output and exit code: docs/cli.md). The commands are
+ * listed in commands/index.ts and each lives in its own module, loaded only when it runs; this file
+ * only wires commander to our exit-code contract.
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { MemoryInputError } from '../memory/index.js';
-import { registerMemory } from './commands/memory.js';
-import { registerModels } from './commands/models.js';
+import type { CommandContext, RegisterCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
 export type { CliIO } from './io.js';
+export type { CommandContext, CommandEntry, RegisterCommand } from './command.js';
 
-/** What an action tells the program when it is done. */
-export interface CommandContext {
-  io: CliIO;
-  /** Set by actions whose work ran but rejected some input (exit 1). */
-  setExitCode(code: number): void;
+/**
+ * The commands an argument list needs: only the one it names (`kvlab memory …`, `kvlab help memory`), else
+ * all of them (`kvlab --help` lists them; an unknown name gets commander's "did you mean").
+ */
+export function commandsFor(argv: readonly string[]): string[] {
+  const known = (name: string | undefined) => COMMANDS.some((c) => c.name === name);
+  const [first, second] = argv;
+  if (first !== undefined && known(first)) return [first];
+  if (first === 'help' && second !== undefined && known(second)) return [second];
+  return COMMANDS.map((c) => c.name);
 }
 
-/** A subcommand module: adds itself to the program. */
-export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
+/** Imports the modules of these commands (all of them by default), in the list's order. */
+export async function loadCommands(names: readonly string[] = COMMANDS.map((c) => c.name)): Promise<RegisterCommand[]> {
+  const unknown = names.filter((name) => !COMMANDS.some((c) => c.name === name));
+  if (unknown.length > 0) throw new Error(`no command ${unknown.join(', ')} in commands/index.ts`);
+  return Promise.all(COMMANDS.filter((c) => names.includes(c.name)).map((c) => c.load()));
+}
 
-export function buildProgram(ctx: CommandContext): Command {
+/** The program with these commands registered, writing through ctx.io and never exiting the process. */
+export function assembleProgram(ctx: CommandContext, registers: readonly RegisterCommand[]): Command {
   const program = new Command('kvlab')
     .description('KV-cache memory, windowed attention and the course quizzes')
     .showHelpAfterError('(add --help for usage)')
@@ -33,7 +44,7 @@ export function buildProgram(ctx: CommandContext): Command {
       // Commander's own messages stay one line; the help hint above follows them.
       outputError: (text, write) => write(text),
     });
-  for (const register of [registerMemory, registerModels, ...COMMANDS]) register(program, ctx);
+  for (const register of registers) register(program, ctx);
   // Subcommands inherit the exit override and output settings.
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({
@@ -42,6 +53,11 @@ export function buildProgram(ctx: CommandContext): Command {
     });
   }
   return program;
+}
+
+/** The program for this argument list: with only the command it runs loaded, or every command. */
+export async function buildProgram(ctx: CommandContext, argv: readonly string[] = []): Promise<Command> {
+  return assembleProgram(ctx, await loadCommands(commandsFor(argv)));
 }
 
 /** Runs kvlab with these arguments (without "node kvlab") and resolves to the exit status. */
@@ -53,12 +69,12 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       exitCode = Math.max(exitCode, code);
     },
   };
-  const program = buildProgram(ctx);
-  if (argv.length === 0) {
-    io.stdout(program.helpInformation());
-    return EXIT.ok;
-  }
   try {
+    const program = await buildProgram(ctx, argv);
+    if (argv.length === 0) {
+      io.stdout(program.helpInformation());
+      return EXIT.ok;
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

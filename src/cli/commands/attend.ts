@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { optionalCount, parseChoice } from '../args.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../io.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../command.js';
 import type { WindowConvention } from '../../memory/index.js';
 import { attendReference, checkAttendShapes } from '../../engine/index.js';
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../errors.js';
 import { BankError, bankFiles, checkBanks, defaultBankDir, loadBank, type Bank } from '../../quiz/index.js';
-import { displayPath } from './lint.js';
+import { displayPath } from '../paths.js';
 
 /** A bank's problems end a command with exit 2: each problem on its own line, then what to do. */
 export class BankProblems extends UsageError {

@@ -6,14 +6,14 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../command.js';
 import { parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
 import { toGift } from '../../quiz/export/gift.js';
 import { toMoodleXml } from '../../quiz/export/moodle-xml.js';
 import { toQtiPackage } from '../../quiz/export/qti.js';
 import { resolveBank } from './bank-arg.js';
-import { displayPath } from './lint.js';
+import { displayPath } from '../paths.js';
 
 const FORMATS = ['gift', 'moodle-xml', 'qti'] as const;
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import writeFileAtomic from 'write-file-atomic';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../command.js';
 import type { CliIO } from '../io.js';
 import { printJson } from '../io.js';
 import { startProgress } from '../progress.js';
@@ -15,7 +15,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { plainTable } from '../table.js';
 import { gradeFiles, type Bank, type Gradebook } from '../../quiz/index.js';
 import { resolveBank } from './bank-arg.js';
-import { displayPath } from './lint.js';
+import { displayPath } from '../paths.js';
 
 const SUBMISSION_FILE = /\.(json|ya?ml)$/i;
 

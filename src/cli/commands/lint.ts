@@ -4,19 +4,14 @@
  * (answer-length bias, src/quiz/lint/answer-length.ts) on stderr.
  */
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve, isAbsolute } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import { resolve } from 'node:path';
+import type { RegisterCommand } from '../command.js';
 import type { CliIO } from '../io.js';
 import { printJson } from '../io.js';
 import { EXIT, UsageError } from '../errors.js';
+import { displayPath } from '../paths.js';
 import { bankFiles, checkBanks, type Bank } from '../../quiz/index.js';
 import { answerLengthWarnings } from '../../quiz/lint/answer-length.js';
-
-/** How a path is shown to the user: relative to where they ran kvlab, when it is below it. */
-export function displayPath(io: CliIO, absolute: string): string {
-  const rel = relative(io.cwd, absolute);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? absolute : rel;
-}
 
 /** Bank files named by the user's paths (files, or folders of *.yaml / *.yml). */
 export function bankPaths(io: CliIO, paths: readonly string[]): { file: string; display: string }[] {

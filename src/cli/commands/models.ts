@@ -1,5 +1,5 @@
 import { plainTable } from '../table.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../command.js';
 import { printJson } from '../io.js';
 import { MODEL_PRESETS } from '../../memory/index.js';
 

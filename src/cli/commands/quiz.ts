@@ -5,7 +5,7 @@
  * empty line skips the question.
  */
 import { createInterface } from 'node:readline';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../command.js';
 import type { CliIO } from '../io.js';
 import { parseCount } from '../args.js';
 import { UsageError } from '../errors.js';

@@ -7,7 +7,7 @@ import { optionalCount, parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
 import { printJson } from '../io.js';
 import { startProgress } from '../progress.js';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../command.js';
 import { plainTable } from '../table.js';
 import {
   CACHE_KINDS,

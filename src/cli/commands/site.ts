@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { RegisterCommand } from '../main.js';
+import type { RegisterCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { bankDir } from './bank-arg.js';
-import { displayPath } from './lint.js';
+import { displayPath } from '../paths.js';
 
 /** Left in every built site: marks a folder kvlab may build into again. */
 export const SITE_MARKER = '.kvlab-site';

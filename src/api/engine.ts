@@ -1,0 +1,20 @@
+/**
+ * `kvlab/engine`: the small decoder and its KV caches, to measure what the formula predicts
+ * (docs/engine.md). Every name is described in docs/api.md.
+ */
+export {
+  createDecoder,
+  decodeStepFlops,
+  type Decoder,
+  type DecoderConfig,
+  createCache,
+  type KvCache,
+  type CacheShape,
+  type CacheOptions,
+  type AttentionKernel,
+  simulate,
+  type SimulateOptions,
+  type SimulatePoint,
+  type SimulateResult,
+  attendReference,
+} from '../engine/index.js';
