@@ -1,12 +1,42 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Two tiers. `npm run test:unit` runs the `unit` project: everything that imports the sources in process,
+ * for everyday work (under 20 s). `npm test` (what CI runs) runs both projects: `full` adds the suites that
+ * need the built dist/ (built once by test/global-setup.ts before any test runs): the notebooks on the
+ * tslab kernel, spawned commands, the README example and the public API as a user imports it.
+ * A new test file is a unit test unless it is listed here.
+ */
+const FULL_ONLY = [
+  'test/notebooks.test.ts',
+  'test/readme-example.test.ts',
+  'test/api.test.ts',
+  'test/cli-spawned.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
-    // The notebook suite drives Jupyter; give it room, the unit tests are fast anyway.
     testTimeout: 30_000,
-    hookTimeout: 600_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...FULL_ONLY],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'full',
+          include: FULL_ONLY,
+          globalSetup: ['test/global-setup.ts'],
+          // The notebook suite drives Jupyter; give its setup room.
+          hookTimeout: 600_000,
+        },
+      },
+    ],
   },
 });

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run, type CliIO } from '../src/cli/main.js';
-import { attendReference, policyBytes } from '../src/index.js';
+import { attendReference, attendedPairs, decodeStepFlops, policyBytes, type CachePolicy } from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -94,8 +94,13 @@ describe('kvlab simulate', () => {
       expect(p.measuredBytes).toBe(p.formulaBytes);
       expect(p.formulaBytes).toBe(policyBytes(shape, { kind: 'window', window: 16 }, p.tokens, 'fp32'));
     }
-    expect(doc.tokensPerSecond).toBeGreaterThan(0);
-    expect(doc.gflops).toBeGreaterThan(0);
+    // Both rates divide by the same measured time, so their ratio is the mean work of a token: the FLOPs of
+    // decoding token m over its min(m, 16) attended pairs, averaged over the 60 tokens (the CLI's vocab 256).
+    const config = { ...shape, vocab: 256, seed: 0 };
+    const window16: CachePolicy = { kind: 'window', window: 16 };
+    const meanFlops = Array.from({ length: 60 }, (_, i) => decodeStepFlops(config, attendedPairs(window16, i + 1))).reduce((a, b) => a + b) / 60;
+    expect(Number.isFinite(doc.tokensPerSecond) && doc.tokensPerSecond > 0, `tokensPerSecond ${doc.tokensPerSecond}`).toBe(true);
+    expect((doc.gflops * 1e9) / doc.tokensPerSecond / meanFlops).toBeCloseTo(1, 9);
   });
 
   it('--kernel js and --kernel wasm measure the same bytes and say which kernel ran', async () => {
