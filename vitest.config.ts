@@ -4,7 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Two tiers. `npm run test:unit` runs the `unit` project: everything that imports the sources in process,
  * for everyday work (under 20 s). `npm test` (what CI runs) runs both projects: `full` adds the suites that
  * need the built dist/ (built once by test/global-setup.ts before any test runs): the notebooks on the
- * tslab kernel, spawned commands, the README example and the public API as a user imports it.
+ * tslab kernel, the site in Chromium, spawned commands, the README example and the public API as a user
+ * imports it.
  * A new test file is a unit test unless it is listed here.
  */
 const FULL_ONLY = [
@@ -12,6 +13,8 @@ const FULL_ONLY = [
   'test/readme-example.test.ts',
   'test/api.test.ts',
   'test/cli-spawned.test.ts',
+  'test/site.test.ts', // the site's browser scripts are bundled into dist/ by the build
+  'test/site-browser.test.ts', // and driven in Chromium
 ];
 
 export default defineConfig({

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/cli/commands/index.js';
 import { loadedModules, loadedPackages } from './loaded-modules.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,7 +63,7 @@ describe('each command loads only what it needs', () => {
   it('kvlab --help lists every command, each loaded for it; kvlab models loads no other command', () => {
     const help = loadedModules(['bin/kvlab.js', '--help'], root);
     expect(help.status).toBe(0);
-    for (const name of ['memory', 'models', 'simulate', 'attend', 'lint', 'quiz', 'grade', 'export']) {
+    for (const name of COMMANDS.map((c) => c.name)) {
       expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
       expect(ownFiles(help.modules)).toContain(`dist/cli/commands/${name}.js`);
     }
