@@ -84,6 +84,17 @@ describe('the command line loads a command only when it runs', () => {
     expect([...reach.packages].filter((p) => HEAVY.includes(p))).toEqual([]);
   });
 
+  it('no command module imports main.ts (their types live in command.ts, shared helpers beside it)', () => {
+    const commandFiles = sourceFiles.filter((f) => f.startsWith(join(src, 'cli', 'commands') + '/'));
+    const offending = commandFiles.flatMap((file) =>
+      moduleImports(file)
+        .filter((i) => i.specifier.startsWith('.') && resolve(dirname(file), i.specifier) === join(src, 'cli', 'main.js'))
+        .map((i) => `${relative(root, file)}: ${i.specifier}`),
+    );
+    expect(COMMANDS.map((c) => join(src, 'cli', 'commands', `${c.name}.ts`)).filter((f) => !commandFiles.includes(f))).toEqual([]);
+    expect(offending).toEqual([]);
+  });
+
   it('the command list imports every command module dynamically, and only so', () => {
     const imports = moduleImports(join(src, 'cli', 'commands', 'index.ts'));
     expect(imports.filter((i) => !i.dynamic && !i.typeOnly)).toEqual([]);

@@ -11,7 +11,6 @@ import type { CommandContext, RegisterCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
 export type { CliIO } from './io.js';
-export type { CommandContext, CommandEntry, RegisterCommand } from './command.js';
 
 /**
  * The commands an argument list needs: only the one it names (`kvlab memory …`, `kvlab help memory`), else
