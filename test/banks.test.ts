@@ -249,7 +249,7 @@ function itemsOf(bank: Bank): Item[] {
         scenario: question,
         variant: (seed) => {
           const outer = questionVariant(bank, question.id, seed);
-          const own = outer.parts?.find((v) => v.id === part.id);
+          const own = outer.type === 'scenario' ? outer.parts.find((v) => v.id === part.id) : undefined;
           const key = answerKey(bank, question.id, seed);
           const partKey = key.type === 'scenario' ? key.answer[part.id] : undefined;
           if (!own || !partKey) throw new Error(`${bank.id}:${question.id}: no variant or key for part '${part.id}'`);

@@ -3,14 +3,10 @@
  * seed), then the student's answers graded by the quiz engine with its feedback. The grading is the
  * grader's own (gradeAnswer), so what a notebook says is what `kvlab grade` would say.
  */
-import {
-  findBankOnce,
-  gradeAnswer,
-  questionVariant,
-  renderQuestionMarkdown,
-  STATUS_MARK,
-  type QuestionResult,
-} from '../quiz/index.js';
+import { findBankOnce, gradeAnswer, questionVariant, renderQuestionMarkdown } from '../quiz/index.js';
+import { unknownQuestion } from '../quiz/compiled.js';
+import { recordAttempt } from '../quiz/attempts.js';
+import { STATUS_MARK, verdictMarkdown } from '../quiz/verdict.js';
 import { studentSeed, type StudentId } from './seed.js';
 
 /**
@@ -47,23 +43,6 @@ function isBlank(answer: unknown): boolean {
 
 
 /**
- * One question's feedback. The grader's feedback ends with the explanation, which states the answer, so an
- * unanswered question (or scenario part) shows only that it is unanswered.
- */
-function feedbackMarkdown(id: string, result: QuestionResult, depth: number): string {
-  const indent = '  '.repeat(depth);
-  const head = `${indent}${depth > 0 ? '- ' : ''}${STATUS_MARK[result.status]} **${id}** (${result.score} / ${result.max})`;
-  if (result.status === 'unanswered') return `${head}: not answered yet.`;
-  if (result.parts !== undefined) {
-    const parts = Object.entries(result.parts).map(([partId, part]) => feedbackMarkdown(partId, part, depth + 1));
-    return [`${head}:`, ...parts].join('\n');
-  }
-  // A part is a list item: its feedback's further lines are indented to stay inside the item.
-  const body = depth === 0 ? result.feedback : result.feedback.replace(/\n/g, `\n${indent}    `);
-  return `${head}: ${body}`;
-}
-
-/**
  * Grades answers to some questions of a bank ({questionId: answer}; `undefined` is unanswered, and a scenario
  * is answered with {partId: answer}) and returns the feedback and the total.
  */
@@ -75,11 +54,18 @@ export function gradeQuiz(bankId: string, answers: Readonly<Record<string, unkno
   const unanswered: string[] = [];
   const blocks: string[] = [];
   for (const [id, answer] of Object.entries(answers)) {
+    // A misspelt question id is one line naming the ids the bank has, and the other answers are still graded.
+    const missing = unknownQuestion(bank, id);
+    if (missing !== undefined) {
+      blocks.push(`${STATUS_MARK['not-graded']} ${missing}; check the question id.`);
+      continue;
+    }
     const result = gradeAnswer(bank, id, isBlank(answer) ? undefined : answer, n);
     score += result.score;
     max += result.max;
     if (result.status === 'unanswered') unanswered.push(id);
-    blocks.push(feedbackMarkdown(id, result, 0));
+    // The grading rules (attempts, when the worked solution shows) are the quiz engine's: attempts.ts.
+    blocks.push(verdictMarkdown(id, result, recordAttempt(bank.id, id, n, result)));
   }
   const rounded = Math.round(score * 1e4) / 1e4;
   const total =

@@ -1,10 +1,10 @@
 /**
  * What loading adds to a bank: its expressions parsed, its templates split, its params laid out for
- * drawing. Kept beside the plain data in WeakMaps, so a Bank stays what the author wrote.
+ * drawing. Kept beside the plain data in WeakMaps, so a Bank stays what the author wrote. Each type's
+ * compiled form is declared in its module (question-types/); this file only stores and finds them.
  */
-import type { Expression } from './expression.js';
-import type { Template } from './template.js';
-import type { Bank, Question } from './types.js';
+import type { AnyCompiled } from './question-types/module.js';
+import type { Bank } from './types.js';
 
 export type CompiledParam =
   | { name: string; kind: 'constant'; value: number }
@@ -12,40 +12,7 @@ export type CompiledParam =
   /** value = min + i·step for i in [0, count); decimals fixes float noise (0.1·3 = 0.30000000000000004). */
   | { name: string; kind: 'range'; min: number; step: number; count: number; decimals: number };
 
-export interface CompiledChoice {
-  id: string;
-  text: Template;
-  correct: boolean;
-  feedback?: Template;
-}
-
-export interface CompiledFeedback {
-  value?: Expression;
-  range?: [Expression, Expression];
-  message: Template;
-}
-
-export interface CompiledQuestion {
-  def: Question;
-  /** Names this question's random stream: its id, or "scenarioId/partId" for a part. */
-  streamId: string;
-  label: string;
-  params: readonly CompiledParam[];
-  prompt: Template;
-  explanation?: Template;
-  choices?: readonly CompiledChoice[];
-  answer?: Expression;
-  feedback?: readonly CompiledFeedback[];
-  /** text: accepted forms, normalized when match is normalized. */
-  accept?: ReadonlySet<string>;
-  /** matching: normalized right → as written; lefts as written. */
-  rights?: readonly string[];
-  /** ordering/matching: normalized item → as written. */
-  canonical?: ReadonlyMap<string, string>;
-  leftCanonical?: ReadonlyMap<string, string>;
-  context?: Template;
-  parts?: readonly CompiledQuestion[];
-}
+export type CompiledQuestion = AnyCompiled;
 
 export interface CompiledBank {
   byId: ReadonlyMap<string, CompiledQuestion>;
@@ -65,11 +32,15 @@ export function compiledOf(bank: Bank): CompiledBank {
   return compiled;
 }
 
+/** "bank 'b' has no question 'x' (it has: a, b)", or undefined when it has it. */
+export function unknownQuestion(bank: Bank, questionId: string): string | undefined {
+  const byId = compiledOf(bank).byId;
+  if (typeof questionId === 'string' && byId.has(questionId)) return undefined;
+  return `bank '${bank.id}' has no question '${String(questionId).slice(0, 60)}' (it has: ${[...byId.keys()].join(', ')})`;
+}
+
 export function compiledQuestion(bank: Bank, questionId: string): CompiledQuestion {
-  const question = compiledOf(bank).byId.get(questionId);
-  if (!question) {
-    const ids = [...compiledOf(bank).byId.keys()];
-    throw new RangeError(`bank '${bank.id}' has no question '${questionId}' (it has: ${ids.join(', ')})`);
-  }
-  return question;
+  const missing = unknownQuestion(bank, questionId);
+  if (missing !== undefined) throw new RangeError(missing);
+  return compiledOf(bank).byId.get(questionId)!;
 }

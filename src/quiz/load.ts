@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { attachCompiled, type CompiledQuestion } from './compiled.js';
-import { bankHeader, BANK_KEYS, QUESTION_SCHEMAS } from './schema.js';
+import { bankHeader, BANK_KEYS } from './schema.js';
 import { Problems } from './problems.js';
 import { addIssues, checkQuestion, isRecord } from './structure.js';
 import { compileQuestion } from './validate.js';
@@ -168,7 +168,7 @@ export function checkBankSource(source: string, display: string): Checked {
   const rawQuestions = Array.isArray(data.questions) ? data.questions : [];
   rawQuestions.forEach((raw, index) => {
     const path = ['questions', index];
-    const question = checkQuestion(problems, path, raw, index, QUESTION_SCHEMAS);
+    const question = checkQuestion(problems, path, raw, index);
     if (!question) return;
     const earlier = firstSeen.get(question.id);
     if (earlier !== undefined) {

@@ -1,25 +1,33 @@
 /**
- * A bank as it is after loading and validation (format and extensions: docs/quiz-format.md). These are plain data: the compiled expressions and templates live beside
- * them (compiled.ts), never inside, so a Bank prints and serialises as what the author wrote.
+ * A bank as it is after loading and validation (format: docs/quiz-format.md). These are plain data: the
+ * compiled expressions and templates live beside them (compiled.ts), never inside, so a Bank prints and
+ * serialises as what the author wrote.
+ *
+ * Each question type's own shapes (its bank fields, its variant, its key) are declared in its module under
+ * question-types/; the unions below are derived from the registry, so adding a type adds it here too.
  */
+import type { QUESTION_TYPE_MODULES } from './question-types/registry.js';
+import type { QuestionTypeModule } from './question-types/module.js';
 
-export const QUESTION_TYPES = [
-  'true-false',
-  'single-choice',
-  'multiple-choice',
-  'numeric',
-  'text',
-  'matching',
-  'ordering',
-  'scenario',
-] as const;
-export type QuestionType = (typeof QUESTION_TYPES)[number];
+export type { TrueFalseQuestion, TrueFalseVariant } from './question-types/true-false.js';
+export type { Choice, SingleChoiceQuestion, MultipleChoiceQuestion, ChoiceVariant } from './question-types/choices.js';
+export type { NumericQuestion, NumericFeedback, NumericVariant } from './question-types/numeric.js';
+export type { TextQuestion, TextVariant } from './question-types/text.js';
+export type { MatchingQuestion, MatchingVariant } from './question-types/matching.js';
+export type { OrderingQuestion, OrderingVariant } from './question-types/ordering.js';
+// complexity: added with its module
+export type { ScenarioQuestion, ScenarioVariant } from './question-types/scenario.js';
 
 /** A param: a list (choose one), a range (a multiple of step from min), or a constant. */
 export type ParamDef = number[] | { min: number; max: number; step: number } | number;
 
-interface QuestionBase {
+/** A number, or an expression over the params (and `answer` in numeric feedback). */
+export type NumberOrExpression = number | string;
+
+/** The fields every question has. */
+export interface QuestionBase {
   id: string;
+  type: string;
   points: number;
   prompt: string;
   explanation?: string;
@@ -29,81 +37,34 @@ interface QuestionBase {
   params: Record<string, ParamDef>;
 }
 
-export interface TrueFalseQuestion extends QuestionBase {
-  type: 'true-false';
-  answer: boolean;
-}
-
-export interface Choice {
-  /** As written, or the letter of its position (a, b, c, …). */
+/** What a student sees of every question: params filled in, never the answer. */
+export interface VariantBase {
+  bank: string;
   id: string;
-  text: string;
-  correct: boolean;
-  feedback?: string;
+  seed: number;
+  type: string;
+  points: number;
+  prompt: string;
+  params: Record<string, number>;
+  tags: string[];
 }
 
-export interface SingleChoiceQuestion extends QuestionBase {
-  type: 'single-choice';
-  choices: Choice[];
-}
+type Registered = (typeof QUESTION_TYPE_MODULES)[number];
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type DefOf<M> = M extends QuestionTypeModule<infer D, any, any, any, any> ? D : never;
+type VariantOf<M> = M extends QuestionTypeModule<any, any, infer V, any, any> ? V : never;
+type KeyOf<M> = M extends QuestionTypeModule<any, any, any, infer K, any> ? K : never;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
-export interface MultipleChoiceQuestion extends QuestionBase {
-  type: 'multiple-choice';
-  choices: Choice[];
-}
-
-/** A number, or an expression over the params (and `answer` in feedback). */
-export type NumberOrExpression = number | string;
-
-export interface NumericFeedback {
-  value?: NumberOrExpression;
-  /** Inclusive bounds [low, high]. */
-  range?: [NumberOrExpression, NumberOrExpression];
-  message: string;
-}
-
-export interface NumericQuestion extends QuestionBase {
-  type: 'numeric';
-  answer: NumberOrExpression;
-  /** Default {relative: 0.01}. With both, either bound accepts. */
-  tolerance: { relative?: number; absolute?: number };
-  unit?: string;
-  feedback: NumericFeedback[];
-}
-
-export interface TextQuestion extends QuestionBase {
-  type: 'text';
-  accept: string[];
-  match: 'exact' | 'normalized';
-}
-
-export interface MatchingQuestion extends QuestionBase {
-  type: 'matching';
-  pairs: { left: string; right: string }[];
-}
-
-export interface OrderingQuestion extends QuestionBase {
-  type: 'ordering';
-  items: string[];
-}
-
-export type PartQuestion =
-  | TrueFalseQuestion
-  | SingleChoiceQuestion
-  | MultipleChoiceQuestion
-  | NumericQuestion
-  | TextQuestion
-  | MatchingQuestion
-  | OrderingQuestion;
-
-export interface ScenarioQuestion extends QuestionBase {
-  type: 'scenario';
-  /** Markdown case narrative; {{params}} of the scenario are filled in. */
-  context: string;
-  parts: PartQuestion[];
-}
-
-export type Question = PartQuestion | ScenarioQuestion;
+/** A question of any registered type, discriminated by `type`. */
+export type Question = DefOf<Registered>;
+export type QuestionType = Question['type'];
+/** A question that may be a scenario's part. */
+export type PartQuestion = Exclude<Question, { type: 'scenario' }>;
+/** What one student sees of a question, discriminated by `type`: params filled in, never the answer. */
+export type QuestionVariant = VariantOf<Registered>;
+/** The correct answer of one variant, in the shape a submission gives it. Kept apart from the variant. */
+export type AnswerKey = KeyOf<Registered>;
 
 export interface Bank {
   id: string;
@@ -114,55 +75,39 @@ export interface Bank {
   questions: Question[];
 }
 
-/** What a student sees of one question: params filled in, choices listed, never the answer. */
-export interface QuestionVariant {
-  bank: string;
-  id: string;
-  seed: number;
-  type: QuestionType;
-  points: number;
-  prompt: string;
-  params: Record<string, number>;
-  tags: string[];
-  /** single-choice and multiple-choice, in the order written. */
-  choices?: { id: string; text: string }[];
-  /** numeric */
-  unit?: string;
-  /** matching: the lefts in order written, the rights shuffled. */
-  left?: string[];
-  right?: string[];
-  /** ordering: the items shuffled (never in the right order when there are two or more). */
-  items?: string[];
-  /** scenario */
-  context?: string;
-  parts?: QuestionVariant[];
-}
+/** How one answer was graded. */
+export type VerdictStatus = 'correct' | 'partial' | 'incorrect' | 'not-graded' | 'unanswered';
 
-/** The correct answer of one variant, in the shape a submission gives it. Kept apart from the variant. */
-export type AnswerKey =
-  | { type: 'true-false'; answer: boolean }
-  | { type: 'single-choice'; answer: string }
-  | { type: 'multiple-choice'; answer: string[] }
-  | { type: 'numeric'; answer: number; unit?: string; tolerance: { relative?: number; absolute?: number } }
-  | { type: 'text'; answer: string; accept: string[] }
-  | { type: 'matching'; answer: Record<string, string> }
-  | { type: 'ordering'; answer: string[] }
-  | { type: 'scenario'; answer: Record<string, AnswerKey> };
-
-/** The grade of one answer. */
-export interface QuestionResult {
+/**
+ * The grade of one answer, as structured data; every renderer (notebook Markdown, terminal, the plain
+ * `feedback` text of `kvlab grade --json`) writes it from these fields.
+ */
+export interface Verdict {
   score: number;
   max: number;
   /** Full marks. */
   correct: boolean;
-  /** Markdown: correct or not, the score, the matching feedback, then the explanation. */
-  feedback: string;
-  status: 'correct' | 'partial' | 'incorrect' | 'unanswered' | 'invalid';
-  /** Why an answer could not be graded (wrong shape), when status is 'invalid'. */
+  status: VerdictStatus;
+  /** Why an answer could not be graded (wrong shape, unreadable formula), when status is 'not-graded'. */
   reason?: string;
-  /** scenario: each part's result. */
-  parts?: Record<string, QuestionResult>;
+  /** The items, pairs, positions, factors or parts that are wrong, named as the student sees them. */
+  wrong?: string[];
+  /** Feedback that matched the answer (Markdown), in the bank's order. */
+  messages: string[];
+  /** The worked solution (Markdown; it usually states the answer). */
+  explanation?: string;
+  /** The right answer in words, for renderers allowed to show it. */
+  answer?: string;
+  /** A scenario: each part's verdict. */
+  parts?: Record<string, Verdict>;
+  /** A scenario answered with part ids it does not have. */
+  unknownParts?: string[];
+  /** The verdict as plain Markdown: the verdict line and score, the matched feedback, the explanation. */
+  feedback: string;
 }
+
+/** The grade of one answer (the name the API has always used for a Verdict). */
+export type QuestionResult = Verdict;
 
 export interface SubmissionResult {
   student: string;

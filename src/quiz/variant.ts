@@ -1,12 +1,13 @@
 /**
  * Generate: a question's variant for one seed. The student-facing part (questionVariant) and the answer
- * key (answerKey) are built by separate functions, so the key never rides along inside a variant.
+ * key (answerKey) are built by separate functions, so the key never rides along inside a variant. What a
+ * variant and a key hold beyond the common fields is each type module's business.
  */
 import { compiledQuestion, type CompiledQuestion } from './compiled.js';
 import { drawParams } from './params.js';
-import { shuffled } from './random.js';
 import { fillTemplate } from './template.js';
-import type { AnswerKey, Bank, QuestionVariant } from './types.js';
+import { typeModule } from './question-types/registry.js';
+import type { AnswerKey, Bank, QuestionVariant, VariantBase } from './types.js';
 
 /** A seed must be a whole number ≥ 0 below 2^53, so its text (part of the stream key) is unambiguous. */
 export function checkSeed(seed: unknown): number {
@@ -31,69 +32,17 @@ export function variantOf(cq: CompiledQuestion, bankId: string, seed: number, ou
   const q = cq.def;
   const own: Record<string, number> = {};
   for (const p of cq.params) own[p.name] = values[p.name]!;
-  const variant: QuestionVariant = {
-    bank: bankId,
-    id: q.id,
-    seed,
-    type: q.type,
-    points: q.points,
-    prompt: fillTemplate(cq.prompt, values),
-    params: own,
-    tags: [...q.tags],
-  };
-  switch (q.type) {
-    case 'single-choice':
-    case 'multiple-choice':
-      variant.choices = cq.choices!.map((c) => ({ id: c.id, text: fillTemplate(c.text, values) }));
-      break;
-    case 'numeric':
-      if (q.unit !== undefined) variant.unit = q.unit;
-      break;
-    case 'matching':
-      variant.left = q.pairs.map((p) => p.left);
-      variant.right = shuffled(cq.rights!, draw);
-      break;
-    case 'ordering': {
-      let items = shuffled(q.items, draw);
-      // A shuffle that happens to give the answer would be a free point: rotate it by one.
-      if (items.every((item, i) => item === q.items[i])) items = [...items.slice(1), items[0]!];
-      variant.items = items;
-      break;
-    }
-    case 'scenario':
-      variant.context = fillTemplate(cq.context!, values);
-      variant.parts = cq.parts!.map((part) => variantOf(part, bankId, seed, values));
-      break;
-    default:
-      break;
-  }
-  return variant;
+  const base: VariantBase = { bank: bankId, id: q.id, seed, type: q.type, points: q.points, prompt: fillTemplate(cq.prompt, values), params: own, tags: [...q.tags] };
+  return typeModule(q.type).variant(cq, base, { bankId, seed, values, draw }) as QuestionVariant;
 }
 
 export function keyOf(cq: CompiledQuestion, bankId: string, seed: number, outer: Record<string, number> = {}): AnswerKey {
-  const q = cq.def;
-  switch (q.type) {
-    case 'true-false':
-      return { type: q.type, answer: q.answer };
-    case 'single-choice':
-      return { type: q.type, answer: q.choices.find((c) => c.correct)!.id };
-    case 'multiple-choice':
-      return { type: q.type, answer: q.choices.filter((c) => c.correct).map((c) => c.id) };
-    case 'numeric': {
-      const { values } = drawParams(cq, bankId, seed, outer);
-      const key: AnswerKey = { type: q.type, answer: cq.answer!.evaluate(values), tolerance: { ...q.tolerance } };
-      if (q.unit !== undefined) key.unit = q.unit;
-      return key;
-    }
-    case 'text':
-      return { type: q.type, answer: q.accept[0]!, accept: [...q.accept] };
-    case 'matching':
-      return { type: q.type, answer: Object.fromEntries(q.pairs.map((p) => [p.left, p.right])) };
-    case 'ordering':
-      return { type: q.type, answer: [...q.items] };
-    case 'scenario': {
-      const { values } = drawParams(cq, bankId, seed, outer);
-      return { type: q.type, answer: Object.fromEntries(cq.parts!.map((p) => [p.def.id, keyOf(p, bankId, seed, values)])) };
-    }
-  }
+  // A question without params needs no random stream for its key.
+  const values = cq.params.length === 0 ? outer : drawParams(cq, bankId, seed, outer).values;
+  return typeModule(cq.def.type).key(cq, { bankId, seed, values }) as AnswerKey;
+}
+
+/** A key in words, for renderers allowed to show the answer. */
+export function describeKey(key: AnswerKey): string {
+  return typeModule(key.type).describeKey(key);
 }

@@ -126,12 +126,12 @@ describe('scenario: the sum of its parts', () => {
     const some = grade('case', { cause: 'a', budget: 1, grows: 'no' }, 7);
     expect(some).toMatchObject({ score: 1, max: 4, correct: false, status: 'partial' });
     expect(some.parts!.budget).toMatchObject({ score: 0, max: 2, status: 'incorrect' });
-    expect(some.parts!.grows).toMatchObject({ score: 0, status: 'invalid', reason: 'expected true or false, got the text "no"' });
+    expect(some.parts!.grows).toMatchObject({ score: 0, status: 'not-graded', reason: 'expected true or false, got the text "no"' });
     expect(some.feedback).toMatch(/^Partly correct\. Score 1\/4\.\n\n\*\*cause\*\*: Correct\. Score 1\/1\.\n\n\*\*budget\*\*: Incorrect\. Score 0\/2\./);
   });
 
   it('an answer that is not a map is a shape error for the whole scenario', () => {
-    expect(grade('case', ['a'], 7)).toMatchObject({ score: 0, status: 'invalid', reason: 'expected a map {partId: answer}, got a list' });
+    expect(grade('case', ['a'], 7)).toMatchObject({ score: 0, status: 'not-graded', reason: 'expected a map {partId: answer}, got a list' });
   });
 });
 
@@ -156,7 +156,7 @@ describe('wrong shapes score 0 with the reason; unanswered is reported', () => {
     ['order', ['x', 'y', 'z', 'w'], '"x" is not one of the items'],
   ])('%s ← %j', (id, answer, reason) => {
     const result = grade(id, answer);
-    expect(result).toMatchObject({ score: 0, correct: false, status: 'invalid', reason });
+    expect(result).toMatchObject({ score: 0, correct: false, status: 'not-graded', reason });
     expect(result.feedback.startsWith(`Not graded: ${reason}. Score 0/`)).toBe(true);
   });
 

@@ -59,7 +59,7 @@ describe('bank problems, each with its position', () => {
       "bad/structure.yaml:10:9: question 'Bad_Id': id must use only a-z, 0-9 and - (e.g. kv-bytes)",
       "bad/structure.yaml:13:13: question 'Bad_Id': answer must be true or false",
       "bad/structure.yaml:14:5: question 'no-prompt': prompt is missing",
-      "bad/structure.yaml:23:5: question 'typo': unknown field 'explaination' (a text question has: id, points, prompt, explanation, tags, params, type, accept, match)",
+      "bad/structure.yaml:23:5: question 'typo': unknown field 'explaination' (a text question has: id, type, points, prompt, explanation, tags, params, accept, match)",
       "bad/structure.yaml:25:11: question 'essay': type 'essay' is not known; use one of: true-false, single-choice, multiple-choice, numeric, text, matching, ordering, scenario",
       'bad/structure.yaml:27:5: question #6 must be a map with id, type and prompt',
     ]);

@@ -46,11 +46,11 @@ describe('renderQuestionMarkdown', () => {
 describe('selfCheck', () => {
   it('grades like gradeAnswer and returns display-ready Markdown', () => {
     expect(selfCheck(bankPath, 'kv-bytes', 24)).toBe(
-      '✅ **kv-bytes**: Correct. Score 4/4.\n\n2 (K and V) × 12 × 16 × 128 × 256 × 2 bytes = 24 MiB.',
+      '✓ **kv-bytes**: Correct. Score 4/4.\n\n2 (K and V) × 12 × 16 × 128 × 256 × 2 bytes = 24 MiB.',
     );
-    expect(selfCheck(bankPath, 'kv-bytes', 12).startsWith('❌ **kv-bytes**: Incorrect. Score 0/4.\n\nYou left out the factor 2')).toBe(true);
-    expect(selfCheck(bankPath, 'multi', ['window']).startsWith('🟡 **multi**: Partly correct. Score 0.3333/1.')).toBe(true);
-    expect(selfCheck(bankPath, 'kv-bytes', 896, 1).startsWith('✅')).toBe(true);
+    expect(selfCheck(bankPath, 'kv-bytes', 12).startsWith('✗ **kv-bytes**: Incorrect. Score 0/4.\n\nYou left out the factor 2')).toBe(true);
+    expect(selfCheck(bankPath, 'multi', ['window']).startsWith('◐ **multi**: Partly correct. Score 0.3333/1.')).toBe(true);
+    expect(selfCheck(bankPath, 'kv-bytes', 896, 1).startsWith('✓')).toBe(true);
   });
 
   it('before an attempt says so and gives nothing away (the explanation states the answer)', () => {
@@ -63,7 +63,10 @@ describe('selfCheck', () => {
 
   it('finds a course bank by id under the course quizzes/', () => {
     const id = 'sliding-window-basics';
-    expect(selfCheck(id, 'swa-complexity-formula', 'O(L·τ·d_h·n_c)')).toMatch(/^✅ \*\*swa-complexity-formula\*\*: Correct\./);
-    expect(() => selfCheck(id, 'no-such-question', 1)).toThrow(/has no question 'no-such-question'/);
+    expect(selfCheck(id, 'swa-complexity-formula', 'O(L·τ·d_h·n_c)')).toMatch(/^✓ \*\*swa-complexity-formula\*\*: Correct\./);
+    // A misspelt question id is one line naming the ids the bank has, not an exception.
+    const misspelt = selfCheck(id, 'no-such-question', 1);
+    expect(misspelt).toMatch(/^\? bank 'sliding-window-basics' has no question 'no-such-question' \(it has: swa-complexity-formula, .*\); check the question id\.$/);
+    expect(misspelt.split('\n')).toHaveLength(1);
   });
 });

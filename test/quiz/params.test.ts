@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerKey, checkBankSource, fnv1a32, questionVariant } from '../../src/quiz/index.js';
+import { answerKey, checkBankSource, fnv1a32, questionVariant, type MatchingVariant, type OrderingVariant, type ScenarioVariant } from '../../src/quiz/index.js';
 import { allTypes } from './helpers.js';
 
 describe('the seed hash', () => {
@@ -25,7 +25,7 @@ describe('params', () => {
     expect(questionVariant(bank, 'kv-bytes', 1).params).toEqual({ layers: 32, window: 3584, heads: 16 });
     expect(questionVariant(bank, 'kv-bytes', 42).params).toEqual({ layers: 24, window: 2560, heads: 16 });
     expect(answerKey(bank, 'kv-bytes', 42)).toEqual({ type: 'numeric', answer: 480, tolerance: { relative: 0.01 }, unit: 'MiB' });
-    expect(questionVariant(bank, 'order', 0).items).toEqual(['project the token', 'evict the oldest pair', 'append K and V', 'attend']);
+    expect((questionVariant(bank, 'order', 0) as OrderingVariant).items).toEqual(['project the token', 'evict the oldest pair', 'append K and V', 'attend']);
   });
 
   it('same (bank, question, seed) → same variant; draws stay inside their lists and ranges (property)', () => {
@@ -60,7 +60,7 @@ describe('params', () => {
   });
 
   it('scenario params reach the context and every part; parts draw their own too', () => {
-    const v = questionVariant(bank, 'case', 7);
+    const v = questionVariant(bank, 'case', 7) as ScenarioVariant;
     expect(v.params).toEqual({ window: 512 });
     expect(v.context).toBe('A chat service uses a window of 512 tokens.');
     expect(v.parts!.map((p) => p.id)).toEqual(['cause', 'budget', 'grows']);
@@ -85,7 +85,7 @@ describe('the variant never carries the answer', () => {
     if (id === 'single') expect(text).not.toContain('Right, n_c');
     if (id === 'kv-bytes') expect(text).not.toContain(String(answerKey(bank, id, 3).answer) + ' MiB');
     if (id === 'match') {
-      const v = questionVariant(bank, id, 3);
+      const v = questionVariant(bank, id, 3) as MatchingVariant;
       expect(v.left).toEqual(['L', 'τ', 'd_h', 'n_c']);
       expect([...v.right!].sort()).toEqual(['head dimension', 'heads', 'layers', 'window']);
     }
@@ -93,7 +93,7 @@ describe('the variant never carries the answer', () => {
 
   it('an ordering variant is never shown in the right order', () => {
     for (let seed = 0; seed < 300; seed++) {
-      expect(questionVariant(bank, 'order', seed).items).not.toEqual(['project the token', 'append K and V', 'evict the oldest pair', 'attend']);
+      expect((questionVariant(bank, 'order', seed) as OrderingVariant).items).not.toEqual(['project the token', 'append K and V', 'evict the oldest pair', 'attend']);
     }
   });
 });

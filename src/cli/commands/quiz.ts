@@ -10,16 +10,11 @@ import type { CliIO } from '../io.js';
 import { parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
 import { renderTerminal } from '../../render/terminal.js';
-import {
-  answerKey,
-  compileExpression,
-  ExpressionError,
-  gradeAnswer,
-  questionVariant,
-  type AnswerKey,
-  type Bank,
-  type QuestionVariant,
-} from '../../quiz/index.js';
+import { gradeAnswer, questionVariant, type Bank, type VariantBase } from '../../quiz/index.js';
+import { questionBlocks } from '../../quiz/markdown.js';
+import { verdictText } from '../../quiz/verdict.js';
+import { typeModule } from '../../quiz/question-types/registry.js';
+import type { Parsed } from '../../quiz/question-types/module.js';
 import { courseBanks, resolveBank } from './bank-arg.js';
 
 /** Reads one line at a time; undefined at the end of input. */
@@ -98,10 +93,11 @@ async function runQuiz(io: CliIO, bank: Bank, seed: number, read: ReadLine): Pro
       io.stdout(`\nInput ended: ${left} question${left === 1 ? '' : 's'} not answered.\n`);
       break;
     }
-    const result = gradeAnswer(bank, question.id, answer, seed);
-    score += result.score;
-    io.stdout(render(result.feedback));
-    if (!result.correct && result.status !== 'invalid') io.stdout(render(`Answer: ${describeKey(answerKey(bank, question.id, seed), variant)}`));
+    const verdict = gradeAnswer(bank, question.id, answer, seed);
+    score += verdict.score;
+    io.stdout(render(verdictText(verdict)));
+    // Self-assessment: after a wrong or skipped answer the student sees the right one.
+    if (!verdict.correct && verdict.status !== 'not-graded' && verdict.answer !== undefined) io.stdout(render(`Answer: ${verdict.answer}`));
   }
   const percent = total > 0 ? ((100 * score) / total).toFixed(0) : '0';
   io.stdout(`\nScore: ${round4(score)} / ${total} (${percent}%)\n`);
@@ -112,19 +108,21 @@ function round4(x: number): number {
 }
 
 /** Shows one question (or a scenario and its parts) and reads an answer in its submission shape. */
-async function askVariant(io: CliIO, v: QuestionVariant, read: ReadLine, render: (md: string) => string): Promise<unknown> {
-  if (v.type === 'scenario') {
-    io.stdout(render(`### ${v.id} (${v.points} points)\n\n${v.context ?? ''}\n\n${v.prompt}`));
+async function askVariant(io: CliIO, v: VariantBase, read: ReadLine, render: (md: string) => string): Promise<unknown> {
+  const module = typeModule(v.type);
+  const parts = module.variantParts?.(v);
+  if (parts || !module.terminal) {
+    io.stdout(render(questionBlocks(v).join('\n\n')));
     const answers: Record<string, unknown> = {};
-    for (const part of v.parts ?? []) {
+    for (const part of parts ?? []) {
       const answer = await askVariant(io, part, read, render);
       if (answer !== undefined) answers[part.id] = answer;
     }
     return answers;
   }
-  io.stdout(render(questionText(v)));
+  io.stdout(render([...questionBlocks(v), ...module.terminal.show(v)].join('\n\n')));
   for (;;) {
-    const line = await read(`${inputHint(v)}> `);
+    const line = await read(`${module.terminal.hint(v)}> `);
     if (line === undefined) throw new EndOfInput();
     if (line.trim() === '') return undefined;
     const parsed = parseLine(v, line);
@@ -133,108 +131,8 @@ async function askVariant(io: CliIO, v: QuestionVariant, read: ReadLine, render:
   }
 }
 
-/** The question as Markdown, with numbered options where the answer is typed as numbers. */
-function questionText(v: QuestionVariant): string {
-  const blocks = [`### ${v.id} (${v.points} point${v.points === 1 ? '' : 's'})`, v.prompt.trim()];
-  if (v.choices) blocks.push(v.choices.map((c) => `- **${c.id}**: ${c.text}`).join('\n'));
-  if (v.left && v.right) {
-    blocks.push(`Options:\n\n${v.right.map((r, i) => `${i + 1}. ${r}`).join('\n')}`);
-  }
-  if (v.items) blocks.push(`Items:\n\n${v.items.map((item, i) => `${i + 1}. ${item}`).join('\n')}`);
-  return blocks.join('\n\n');
-}
-
-function inputHint(v: QuestionVariant): string {
-  switch (v.type) {
-    case 'true-false':
-      return 'true or false ';
-    case 'single-choice':
-      return `one of ${v.choices!.map((c) => c.id).join(', ')} `;
-    case 'multiple-choice':
-      return `all that apply, e.g. ${v.choices!.slice(0, 2).map((c) => c.id).join(' ')} `;
-    case 'numeric':
-      return `a number${v.unit ? ` in ${v.unit}` : ''} `;
-    case 'matching':
-      return `for ${v.left!.map((_, i) => i + 1).join(', ')}: the option number of each, in order, e.g. "${v.left!.map((_, i) => ((i + 1) % v.right!.length) + 1).join(' ')}"\n${v.left!.map((l, i) => `  ${i + 1}. ${l}`).join('\n')}\n`;
-    case 'ordering':
-      return `the item numbers in the right order, e.g. "${v.items!.map((_, i) => i + 1).reverse().join(' ')}" `;
-    default:
-      return '';
-  }
-}
-
-type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
-
 /** A typed line → the answer in submission shape (the grader still checks it). */
-export function parseLine(v: QuestionVariant, line: string): Parsed {
-  const text = line.trim();
-  switch (v.type) {
-    case 'true-false': {
-      const t = text.toLowerCase();
-      if (['t', 'true', 'y', 'yes'].includes(t)) return { ok: true, value: true };
-      if (['f', 'false', 'n', 'no'].includes(t)) return { ok: true, value: false };
-      return { ok: false, reason: 'answer true or false' };
-    }
-    case 'single-choice': {
-      const id = text.toLowerCase();
-      return v.choices!.some((c) => c.id === id) ? { ok: true, value: id } : { ok: false, reason: `'${text}' is not a choice (${v.choices!.map((c) => c.id).join(', ')})` };
-    }
-    case 'multiple-choice': {
-      const ids = text.toLowerCase().split(/[\s,;]+/).filter(Boolean);
-      const unknown = ids.filter((id) => !v.choices!.some((c) => c.id === id));
-      return unknown.length === 0 ? { ok: true, value: ids } : { ok: false, reason: `'${unknown.join(' ')}' is not a choice (${v.choices!.map((c) => c.id).join(', ')})` };
-    }
-    case 'numeric': {
-      // A typed arithmetic expression is fine ("2*32*128"); it goes through the same whitelist as banks.
-      try {
-        const value = compileExpression(text.replace(/[_,](?=\d{3})/g, ''), new Set()).evaluate({});
-        return Number.isFinite(value) ? { ok: true, value } : { ok: false, reason: `'${text}' is not a finite number` };
-      } catch (error) {
-        if (error instanceof ExpressionError) return { ok: false, reason: `'${text}' is not a number` };
-        throw error;
-      }
-    }
-    case 'text':
-      return { ok: true, value: text };
-    case 'matching': {
-      const picks = numbers(text, v.right!.length);
-      if (!picks || picks.length !== v.left!.length) return { ok: false, reason: `give ${v.left!.length} option numbers between 1 and ${v.right!.length}` };
-      return { ok: true, value: Object.fromEntries(v.left!.map((left, i) => [left, v.right![picks[i]! - 1]!])) };
-    }
-    case 'ordering': {
-      const order = numbers(text, v.items!.length);
-      if (!order || order.length !== v.items!.length || new Set(order).size !== order.length) {
-        return { ok: false, reason: `give each item number 1-${v.items!.length} once` };
-      }
-      return { ok: true, value: order.map((n) => v.items![n - 1]!) };
-    }
-    default:
-      return { ok: false, reason: 'cannot answer this type here' };
-  }
-}
-
-function numbers(text: string, max: number): number[] | undefined {
-  const parts = text.split(/[\s,;]+/).filter(Boolean);
-  const out = parts.map(Number);
-  return out.every((n) => Number.isInteger(n) && n >= 1 && n <= max) ? out : undefined;
-}
-
-/** The correct answer in words, for after a wrong one (this is self-assessment; the key is the student's). */
-function describeKey(key: AnswerKey, v: QuestionVariant): string {
-  switch (key.type) {
-    case 'numeric':
-      return `${Number(key.answer.toPrecision(6))}${key.unit ? ` ${key.unit}` : ''}`;
-    case 'multiple-choice':
-      return key.answer.join(', ');
-    case 'matching':
-      return Object.entries(key.answer).map(([l, r]) => `${l} → ${r}`).join('; ');
-    case 'ordering':
-      return key.answer.join(' → ');
-    case 'scenario':
-      return Object.entries(key.answer)
-        .map(([id, k]) => `${id}: ${describeKey(k, v.parts!.find((p) => p.id === id)!)}`)
-        .join('; ');
-    default:
-      return String(key.answer);
-  }
+export function parseLine(v: VariantBase, line: string): Parsed<unknown> {
+  const terminal = typeModule(v.type).terminal;
+  return terminal ? terminal.parse(v, line) : { ok: false, reason: 'cannot answer this type here' };
 }

@@ -1,12 +1,14 @@
 /**
  * IMS QTI 2.1: one assessmentItem per question (scenario parts separately) in a content package (a zip
  * with imsmanifest.xml), built with xmlbuilder2 and zipped with fflate. Scores are in points: SCORE is
- * the question's points × the fraction the spec's rules give. Per-answer feedback is modalFeedback
- * selected through a FEEDBACK outcome; the explanation is shown after any response.
+ * the question's points × the fraction the spec's rules give. Each type's response declaration,
+ * interaction and response processing come from its module (question-types/); per-answer feedback is
+ * modalFeedback selected through a FEEDBACK outcome; the explanation is shown after any response.
  */
 import { create, fragment } from 'xmlbuilder2';
 import { strToU8, zipSync } from 'fflate';
 import type { Bank } from '../types.js';
+import type { QtiKit, XmlNode } from '../question-types/module.js';
 import { exportItems, type ExportItem } from './resolve.js';
 import { inlineHtml, markdownToHtml } from './html.js';
 
@@ -21,24 +23,28 @@ function num(x: number): string {
 }
 
 /** XHTML from Markdown into an element; falls back to escaped text if the HTML is not well-formed XML. */
-function appendHtml(parent: XMLBuilder, html: string, fallback: string): void {
+function appendHtml(parent: XmlNode, html: string, fallback: string): void {
   try {
-    parent.import(fragment(html));
+    (parent as unknown as XMLBuilder).import(fragment(html));
   } catch {
     parent.ele('p').txt(fallback);
   }
 }
 
-function setOutcome(parent: XMLBuilder, id: string, build: (p: XMLBuilder) => void): void {
-  build(parent.ele('setOutcomeValue', { identifier: id }));
-}
-
-function baseValue(parent: XMLBuilder, type: string, value: string): void {
-  parent.ele('baseValue', { baseType: type }).txt(value);
+function kitFor(points: number): QtiKit {
+  return {
+    points,
+    num,
+    inline: (parent, md) => appendHtml(parent, `<span>${inlineHtml(md)}</span>`, md),
+    setOutcome: (parent, id, build) => build(parent.ele('setOutcomeValue', { identifier: id })),
+    baseValue: (parent, type, value) => void parent.ele('baseValue', { baseType: type }).txt(value),
+  };
 }
 
 /** One item as a QTI 2.1 assessmentItem document. */
 export function qtiItem(item: ExportItem): string {
+  const kit = kitFor(item.points);
+  const spec = item.lms.qti(item.data, kit);
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const root = doc.ele(QTI_NS, 'assessmentItem', {
     'xmlns:xsi': XSI,
@@ -47,157 +53,49 @@ export function qtiItem(item: ExportItem): string {
     title: item.title,
     adaptive: 'false',
     timeDependent: 'false',
-  });
-  const choiceId = (i: number) => `C${i}`;
-  // Response declaration
-  const cardinality = item.type === 'multiple-choice' || item.type === 'matching' ? 'multiple' : item.type === 'ordering' ? 'ordered' : 'single';
-  const baseType = item.type === 'numeric' ? 'float' : item.type === 'text' ? 'string' : item.type === 'matching' ? 'directedPair' : 'identifier';
-  const rd = root.ele('responseDeclaration', { identifier: 'RESPONSE', cardinality, baseType });
+  }) as unknown as XmlNode;
+  const rd = root.ele('responseDeclaration', { identifier: 'RESPONSE', cardinality: spec.cardinality, baseType: spec.baseType });
   const correct = rd.ele('correctResponse');
-  const value = (v: string) => correct.ele('value').txt(v);
-  switch (item.type) {
-    case 'true-false':
-      value(item.answer ? 'true' : 'false');
-      break;
-    case 'single-choice':
-    case 'multiple-choice':
-      item.choices!.forEach((c, i) => c.correct && value(choiceId(i)));
-      break;
-    case 'numeric':
-      value(num(item.numeric!.answer));
-      break;
-    case 'text':
-      value(item.accept![0]!);
-      break;
-    case 'matching':
-      item.pairs!.forEach((p, i) => value(`L${i} R${rightIndex(item, p.right)}`));
-      break;
-    case 'ordering':
-      item.items!.forEach((_, i) => value(`I${i}`));
-      break;
-  }
-  // Mappings give partial credit (map_response) in points.
-  if (item.type === 'single-choice' || item.type === 'multiple-choice' || item.type === 'text' || item.type === 'matching' || item.type === 'true-false') {
-    const mapping = rd.ele('mapping', { lowerBound: '0', upperBound: num(item.points), defaultValue: '0', ...(item.type === 'text' ? { caseSensitive: String(Boolean(item.caseSensitive)) } : {}) });
-    const entry = (key: string, v: number) => mapping.ele('mapEntry', { mapKey: key, mappedValue: num(v), ...(item.type === 'text' ? { caseSensitive: String(Boolean(item.caseSensitive)) } : {}) });
-    if (item.type === 'true-false') entry(item.answer ? 'true' : 'false', item.points);
-    if (item.type === 'single-choice' || item.type === 'multiple-choice') item.choices!.forEach((c, i) => entry(choiceId(i), (c.percent / 100) * item.points));
-    if (item.type === 'text') item.accept!.forEach((a) => entry(a, item.points));
-    if (item.type === 'matching') item.pairs!.forEach((p, i) => entry(`L${i} R${rightIndex(item, p.right)}`, item.points / item.pairs!.length));
+  for (const value of spec.correct) correct.ele('value').txt(value);
+  // Mappings give partial credit (map_response) in points; case sensitivity is a property of each entry.
+  if (spec.mapping) {
+    const mapping = rd.ele('mapping', { lowerBound: '0', upperBound: num(item.points), defaultValue: '0' });
+    for (const entry of spec.mapping.entries) {
+      const attributes: Record<string, string> = { mapKey: entry.key, mappedValue: num(entry.value * item.points) };
+      if (spec.mapping.caseSensitive !== undefined) attributes.caseSensitive = String(spec.mapping.caseSensitive);
+      mapping.ele('mapEntry', attributes);
+    }
   }
   root.ele('outcomeDeclaration', { identifier: 'SCORE', cardinality: 'single', baseType: 'float' }).ele('defaultValue').ele('value').txt('0');
   root.ele('outcomeDeclaration', { identifier: 'MAXSCORE', cardinality: 'single', baseType: 'float' }).ele('defaultValue').ele('value').txt(num(item.points));
-  root.ele('outcomeDeclaration', { identifier: 'FEEDBACK', cardinality: item.type === 'multiple-choice' ? 'multiple' : 'single', baseType: 'identifier' });
+  root.ele('outcomeDeclaration', { identifier: 'FEEDBACK', cardinality: spec.feedbackCardinality ?? 'single', baseType: 'identifier' });
   root.ele('outcomeDeclaration', { identifier: 'EXPLAIN', cardinality: 'single', baseType: 'identifier' });
 
-  // Item body
   const body = root.ele('itemBody');
   appendHtml(body.ele('div'), markdownToHtml(item.prompt), item.prompt);
-  const inline = (parent: XMLBuilder, md: string) => appendHtml(parent, `<span>${inlineHtml(md)}</span>`, md);
-  switch (item.type) {
-    case 'true-false': {
-      const ci = body.ele('choiceInteraction', { responseIdentifier: 'RESPONSE', shuffle: 'false', maxChoices: '1' });
-      ci.ele('simpleChoice', { identifier: 'true' }).txt('true');
-      ci.ele('simpleChoice', { identifier: 'false' }).txt('false');
-      break;
-    }
-    case 'single-choice':
-    case 'multiple-choice': {
-      const ci = body.ele('choiceInteraction', { responseIdentifier: 'RESPONSE', shuffle: 'false', maxChoices: item.type === 'single-choice' ? '1' : '0' });
-      item.choices!.forEach((c, i) => inline(ci.ele('simpleChoice', { identifier: choiceId(i) }), c.text));
-      break;
-    }
-    case 'numeric':
-    case 'text': {
-      const p = body.ele('p');
-      p.ele('textEntryInteraction', { responseIdentifier: 'RESPONSE', expectedLength: '20' });
-      if (item.numeric?.unit) p.txt(` ${item.numeric.unit}`);
-      break;
-    }
-    case 'matching': {
-      const mi = body.ele('matchInteraction', { responseIdentifier: 'RESPONSE', shuffle: 'true', maxAssociations: String(item.pairs!.length) });
-      const lefts = mi.ele('simpleMatchSet');
-      item.pairs!.forEach((p, i) => inline(lefts.ele('simpleAssociableChoice', { identifier: `L${i}`, matchMax: '1' }), p.left));
-      const rights = mi.ele('simpleMatchSet');
-      uniqueRights(item).forEach((r, i) => inline(rights.ele('simpleAssociableChoice', { identifier: `R${i}`, matchMax: String(item.pairs!.length) }), r));
-      break;
-    }
-    case 'ordering': {
-      const oi = body.ele('orderInteraction', { responseIdentifier: 'RESPONSE', shuffle: 'true' });
-      item.items!.forEach((it, i) => inline(oi.ele('simpleChoice', { identifier: `I${i}` }), it));
-      break;
-    }
-  }
+  spec.interaction(body, kit);
 
-  // Response processing: SCORE by the spec's rule, FEEDBACK for modal feedback, EXPLAIN always.
+  // Response processing: SCORE by the type's rule (default map_response), FEEDBACK, EXPLAIN always.
   const rp = root.ele('responseProcessing');
-  if (item.type === 'numeric') {
-    const n = item.numeric!;
-    const cond = rp.ele('responseCondition').ele('responseIf');
-    cond.ele('equal', { toleranceMode: 'absolute', tolerance: `${num(n.error)} ${num(n.error)}` }).ele('variable', { identifier: 'RESPONSE' }).up().ele('correct', { identifier: 'RESPONSE' });
-    setOutcome(cond, 'SCORE', (s) => baseValue(s, 'float', num(item.points)));
-    if (n.feedback.length > 0) {
-      const fb = rp.ele('responseCondition');
-      n.feedback.forEach((f, i) => {
-        const branch = fb.ele(i === 0 ? 'responseIf' : 'responseElseIf');
-        if ('value' in f) {
-          const eq = branch.ele('equal', { toleranceMode: 'absolute', tolerance: `${num(f.error)} ${num(f.error)}` });
-          eq.ele('variable', { identifier: 'RESPONSE' });
-          baseValue(eq, 'float', num(f.value));
-        } else {
-          const and = branch.ele('and');
-          const gte = and.ele('gte');
-          gte.ele('variable', { identifier: 'RESPONSE' });
-          baseValue(gte, 'float', num(f.low));
-          const lte = and.ele('lte');
-          lte.ele('variable', { identifier: 'RESPONSE' });
-          baseValue(lte, 'float', num(f.high));
-        }
-        setOutcome(branch, 'FEEDBACK', (s) => baseValue(s, 'identifier', `FB${i}`));
-      });
-    }
-  } else if (item.type === 'ordering') {
-    const share = item.points / item.items!.length;
-    item.items!.forEach((_, i) => {
-      const cond = rp.ele('responseCondition').ele('responseIf');
-      const match = cond.ele('match');
-      match.ele('index', { n: String(i + 1) }).ele('variable', { identifier: 'RESPONSE' });
-      baseValue(match, 'identifier', `I${i}`);
-      setOutcome(cond, 'SCORE', (s) => {
-        const sum = s.ele('sum');
-        sum.ele('variable', { identifier: 'SCORE' });
-        baseValue(sum, 'float', num(share));
-      });
-    });
+  if (spec.process) {
+    spec.process(rp, kit);
   } else {
     const cond = rp.ele('responseCondition').ele('responseIf');
     cond.ele('not').ele('isNull').ele('variable', { identifier: 'RESPONSE' });
-    setOutcome(cond, 'SCORE', (s) => s.ele('mapResponse', { identifier: 'RESPONSE' }));
-    if (item.type === 'single-choice' || item.type === 'multiple-choice') {
-      setOutcome(cond, 'FEEDBACK', (s) => s.ele('variable', { identifier: 'RESPONSE' }));
-    }
+    kit.setOutcome(cond, 'SCORE', (s) => s.ele('mapResponse', { identifier: 'RESPONSE' }));
+    if (spec.feedbackByResponse) kit.setOutcome(cond, 'FEEDBACK', (s) => s.ele('variable', { identifier: 'RESPONSE' }));
   }
   const explain = rp.ele('responseCondition').ele('responseIf');
   explain.ele('not').ele('isNull').ele('variable', { identifier: 'RESPONSE' });
-  setOutcome(explain, 'EXPLAIN', (s) => baseValue(s, 'identifier', 'SHOWN'));
+  kit.setOutcome(explain, 'EXPLAIN', (s) => kit.baseValue(s, 'identifier', 'SHOWN'));
 
-  // Modal feedback
   const modal = (outcome: string, id: string, md: string) => {
     const m = root.ele('modalFeedback', { outcomeIdentifier: outcome, identifier: id, showHide: 'show' });
     appendHtml(m.ele('div'), markdownToHtml(md), md);
   };
-  item.choices?.forEach((c, i) => c.feedback && modal('FEEDBACK', choiceId(i), c.feedback));
-  item.numeric?.feedback.forEach((f, i) => modal('FEEDBACK', `FB${i}`, f.message));
+  for (const f of spec.feedback) modal('FEEDBACK', f.id, f.markdown);
   if (item.explanation) modal('EXPLAIN', 'SHOWN', item.explanation);
   return doc.end({ prettyPrint: false });
-}
-
-function uniqueRights(item: ExportItem): string[] {
-  return [...new Set(item.pairs!.map((p) => p.right))];
-}
-
-function rightIndex(item: ExportItem, right: string): number {
-  return uniqueRights(item).indexOf(right);
 }
 
 function manifest(bank: Bank, items: readonly ExportItem[]): string {

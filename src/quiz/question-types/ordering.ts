@@ -1,0 +1,133 @@
+/**
+ * ordering: `items` in the right order; answered with the list of items; the fraction of positions
+ * holding the right item, compared normalized. Shown shuffled (never already in order); a partly right
+ * answer is told which positions hold the wrong item.
+ */
+import { z } from 'zod';
+import { shuffled } from '../random.js';
+import { normalizeText } from '../text.js';
+import { describe, fields, numbersIn, quote, textOrNumber } from './common.js';
+import type { CompiledBase, Parsed, QuestionTypeModule } from './module.js';
+import type { QuestionBase, VariantBase } from '../types.js';
+
+export interface OrderingQuestion extends QuestionBase {
+  type: 'ordering';
+  items: string[];
+}
+export interface OrderingVariant extends VariantBase {
+  type: 'ordering';
+  /** Shuffled (never in the right order when there are two or more). */
+  items: string[];
+}
+export interface OrderingKey {
+  type: 'ordering';
+  answer: string[];
+}
+export interface Compiled extends CompiledBase<OrderingQuestion> {
+  /** normalized item → as written. */
+  canonical: ReadonlyMap<string, string>;
+}
+export interface Item {
+  items: string[];
+}
+
+/** The items as written, in the student's order. */
+function parse(cq: Compiled, answer: unknown): Parsed<string[]> {
+  const n = cq.canonical.size;
+  if (!Array.isArray(answer)) return { ok: false, reason: `expected a list of the ${n} items, got ${describe(answer)}` };
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const item of answer) {
+    if (typeof item !== 'string') return { ok: false, reason: `expected a list of the ${n} items as text, found ${describe(item)}` };
+    const canonical = cq.canonical.get(normalizeText(item));
+    if (canonical === undefined) return { ok: false, reason: `${quote(item)} is not one of the items` };
+    if (seen.has(canonical)) return { ok: false, reason: `${quote(item)} is listed twice` };
+    seen.add(canonical);
+    out.push(canonical);
+  }
+  if (out.length !== n) return { ok: false, reason: `expected all ${n} items in order, got ${out.length}` };
+  return { ok: true, value: out };
+}
+
+export const ordering: QuestionTypeModule<OrderingQuestion, Compiled, OrderingVariant, OrderingKey, Item> = {
+  type: 'ordering',
+  summary: '`items` in the right order; answered with the list of items; the fraction of positions right',
+  fields: fields({ items: z.array(textOrNumber(), { error: 'must be a list of items' }).min(2, { error: 'must list at least two items' }) }),
+  part: true,
+  compile(ctx, q, base) {
+    const canonical = new Map<string, string>();
+    q.items.forEach((item, i) => {
+      const key = normalizeText(item);
+      if (canonical.has(key)) ctx.problems.add([...ctx.path, 'items', i], `${ctx.label}: items[${i}] '${item}' is listed twice; each item must be unique`);
+      canonical.set(key, item);
+    });
+    return { ...base, canonical };
+  },
+  variant(cq, base, ctx) {
+    const written = cq.def.items;
+    let items = shuffled(written, ctx.draw);
+    // A shuffle that happens to give the answer would be a free point: rotate it by one.
+    if (items.every((item, i) => item === written[i])) items = [...items.slice(1), items[0]!];
+    return { ...base, type: 'ordering', items };
+  },
+  key: (cq) => ({ type: 'ordering', answer: [...cq.def.items] }),
+  describeKey: (key) => key.answer.join(' → '),
+  grade(cq, answer) {
+    const parsed = parse(cq, answer);
+    if (!parsed.ok) return { kind: 'not-graded', reason: parsed.reason };
+    const wrong = parsed.value.flatMap((item, i) => (item === cq.def.items[i] ? [] : [`position ${i + 1} (${item})`]));
+    return { kind: 'graded', fraction: (cq.def.items.length - wrong.length) / cq.def.items.length, messages: [], wrong };
+  },
+  markdown: (v) => [`Put in order:\n\n${v.items.map((i) => `- ${i}`).join('\n')}`],
+  howToAnswer: 'Answer with the list of items in the right order.',
+  terminal: {
+    show: (v) => [`Items:\n\n${v.items.map((item, i) => `${i + 1}. ${item}`).join('\n')}`],
+    hint: (v) => `the item numbers in the right order, e.g. "${v.items.map((_, i) => i + 1).reverse().join(' ')}" `,
+    parse(v, line) {
+      const order = numbersIn(line.trim(), v.items.length);
+      if (!order || order.length !== v.items.length || new Set(order).size !== order.length) return { ok: false, reason: `give each item number 1-${v.items.length} once` };
+      return { ok: true, value: order.map((n) => v.items[n - 1]!) };
+    },
+  },
+  lms: {
+    resolve: (cq) => ({ items: [...cq.def.items] }),
+    // GIFT has no ordering type: each item is matched to its position, which grades the same way.
+    giftNote: '*Give each item its position: 1 is first.*',
+    gift: (item, kit) => item.items.map((it, i) => `=${kit.escape(it)} -> ${i + 1}`).join(' '),
+    moodle: {
+      type: 'ordering',
+      write(q, item, kit) {
+        q.ele('layouttype').txt('VERTICAL');
+        q.ele('selecttype').txt('ALL');
+        q.ele('selectcount').txt('0');
+        q.ele('gradingtype').txt('ABSOLUTE_POSITION');
+        q.ele('showgrading').txt('SHOW');
+        item.items.forEach((it, i) => kit.answer(q, i + 1, kit.inlineHtml(it)));
+      },
+    },
+    qti: (item) => ({
+      cardinality: 'ordered',
+      baseType: 'identifier',
+      correct: item.items.map((_, i) => `I${i}`),
+      interaction(body, kit) {
+        const oi = body.ele('orderInteraction', { responseIdentifier: 'RESPONSE', shuffle: 'true' });
+        item.items.forEach((it, i) => kit.inline(oi.ele('simpleChoice', { identifier: `I${i}` }), it));
+      },
+      process(rp, k) {
+        const share = k.points / item.items.length;
+        item.items.forEach((_, i) => {
+          const cond = rp.ele('responseCondition').ele('responseIf');
+          const match = cond.ele('match');
+          match.ele('index', { n: String(i + 1) }).ele('variable', { identifier: 'RESPONSE' });
+          k.baseValue(match, 'identifier', `I${i}`);
+          k.setOutcome(cond, 'SCORE', (s) => {
+            const sum = s.ele('sum');
+            sum.ele('variable', { identifier: 'SCORE' });
+            k.baseValue(sum, 'float', k.num(share));
+          });
+        });
+      },
+      feedback: [],
+    }),
+  },
+};

@@ -1,0 +1,101 @@
+/**
+ * scenario: a case (`context`, Markdown with the scenario's {{params}}) and `parts`, each a question of a
+ * type that may be a part. Answered with `{partId: answer}`; worth the sum of its parts (no points of its
+ * own; its prompt is optional). A part sees the scenario's params and draws its own from the stream
+ * "scenarioId/partId". A part id the scenario does not have is reported by name, with the ids it has.
+ *
+ * The engine functions it calls for its parts (variantOf, keyOf, gradeCompiled) are function declarations,
+ * so the import cycle through the registry is harmless; only registry.ts imports this file.
+ */
+import { z } from 'zod';
+import { fillTemplate, type Template } from '../template.js';
+import { gradeCompiled } from '../grade.js';
+import { keyOf, variantOf } from '../variant.js';
+import { typeModule } from './registry.js';
+import { describe, fields, isPlainMap, textSchema } from './common.js';
+import type { AnyCompiled, QuestionTypeModule, CompiledBase } from './module.js';
+import type { AnswerKey, PartQuestion, QuestionBase, QuestionVariant, VariantBase, Verdict } from '../types.js';
+
+export interface ScenarioQuestion extends QuestionBase {
+  type: 'scenario';
+  /** Markdown case narrative; {{params}} of the scenario are filled in. */
+  context: string;
+  parts: PartQuestion[];
+}
+export interface ScenarioVariant extends VariantBase {
+  type: 'scenario';
+  context: string;
+  parts: Exclude<QuestionVariant, { type: 'scenario' }>[];
+}
+export interface ScenarioKey {
+  type: 'scenario';
+  answer: Record<string, Exclude<AnswerKey, { type: 'scenario' }>>;
+}
+export interface Compiled extends CompiledBase<ScenarioQuestion> {
+  context: Template;
+  parts: readonly AnyCompiled[];
+}
+
+export const scenario: QuestionTypeModule<ScenarioQuestion, Compiled, ScenarioVariant, ScenarioKey> = {
+  type: 'scenario',
+  summary: '`context`, `parts: [question]`; answered with `{partId: answer, …}`; worth the sum of its parts',
+  fields: fields({
+    points: z.never({ error: "is not allowed on a scenario: its points are the sum of its parts' points" }).optional(),
+    // The context carries the narrative; a scenario's own prompt is optional.
+    prompt: z.string({ error: 'must be text' }).optional(),
+    context: textSchema(),
+    // Parts are checked one at a time against their own type's fields, so here they only need to be a list.
+    parts: z.array(z.unknown(), { error: 'must be a list of questions' }).min(1, { error: 'must list at least one part' }),
+  }),
+  part: false,
+  compile(ctx, q, base) {
+    const context = ctx.template(['context'], q.context);
+    const seen = new Map<string, number>();
+    const parts: AnyCompiled[] = [];
+    q.parts.forEach((raw, i) => {
+      const id = isPlainMap(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+      const earlier = id === undefined ? undefined : seen.get(id);
+      if (earlier !== undefined) {
+        ctx.problems.add([...ctx.path, 'parts', i, 'id'], `${ctx.label}: part id '${id}' is used twice (first on line ${ctx.problems.lineOf([...ctx.path, 'parts', earlier])})`);
+        return;
+      }
+      if (id !== undefined) seen.set(id, i);
+      const part = ctx.compilePart(raw, i, ctx.scope);
+      if (part) parts.push(part);
+    });
+    q.parts = parts.map((p) => p.def as PartQuestion);
+    q.points = q.parts.reduce((sum, p) => sum + p.points, 0);
+    return { ...base, context, parts };
+  },
+  compiledParts: (cq) => cq.parts,
+  variant: (cq, base, ctx) => ({
+    ...base,
+    type: 'scenario',
+    context: fillTemplate(cq.context, ctx.values),
+    parts: cq.parts.map((part) => variantOf(part, ctx.bankId, ctx.seed, ctx.values) as Exclude<QuestionVariant, { type: 'scenario' }>),
+  }),
+  variantParts: (v) => v.parts,
+  key: (cq, ctx) => ({
+    type: 'scenario',
+    answer: Object.fromEntries(cq.parts.map((p) => [p.def.id, keyOf(p, ctx.bankId, ctx.seed, ctx.values) as Exclude<AnswerKey, { type: 'scenario' }>])),
+  }),
+  describeKey: (key) => Object.entries(key.answer).map(([id, k]) => `${id}: ${typeModule(k.type).describeKey(k)}`).join('; '),
+  grade(cq, answer, ctx) {
+    if (!isPlainMap(answer)) return { kind: 'not-graded', reason: `expected a map {partId: answer}, got ${describe(answer)}` };
+    const parts: Record<string, Verdict> = {};
+    const ids = new Set(cq.parts.map((p) => p.def.id));
+    for (const part of cq.parts) {
+      const partAnswer = Object.hasOwn(answer, part.def.id) ? answer[part.def.id] : undefined;
+      parts[part.def.id] = gradeCompiled(part, ctx.bankId, partAnswer, ctx.seed, ctx.values);
+    }
+    const unknownParts = Object.keys(answer).filter((id) => !ids.has(id));
+    const wrong = Object.entries(parts).flatMap(([id, v]) => (v.status === 'correct' ? [] : [id]));
+    return { kind: 'graded', fraction: 0, messages: [], wrong, parts, unknownParts };
+  },
+  markdownLead: (v) => [v.context.trim()],
+  markdown: () => [],
+  lead: (cq, values) => {
+    const context = fillTemplate(cq.context, values).trim();
+    return cq.def.prompt.trim() ? `${context}\n\n${fillTemplate(cq.prompt, values).trim()}` : context;
+  },
+};
