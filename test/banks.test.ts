@@ -460,8 +460,8 @@ describe('scenarios and choices', () => {
   );
 });
 
-describe('the window formula as a text answer', () => {
-  const formulaItems = items.filter((i) => i.question.type === 'text' && i.question.accept.includes('O(L·τ·d_h·n_c)'));
+describe('the window formula as a complexity answer', () => {
+  const formulaItems = items.filter((i) => i.question.type === 'complexity' && i.question.answer === 'L·τ·d_h·n_c');
 
   /** Grades one answer to a question or to one part of a scenario. */
   function grade(item: Item, answer: string) {
@@ -477,7 +477,10 @@ describe('the window formula as a text answer', () => {
     ]);
   });
 
-  const accepted = ['O(L·τ·d_h·n_c)', 'O(L*tau*d_h*n_c)', 'O(L·τ·d_h·m_w)', 'o(l × τ × d_h × n_c)', 'O(L τ d_h n_c)', 'O( L * TAU * D_h * N_c )'];
+  const accepted = [
+    'O(L·τ·d_h·n_c)', 'O(L*tau*d_h*n_c)', 'O(L·τ·d_h·m_w)', 'o(l × τ × d_h × n_c)', 'O(L τ d_h n_c)', 'O( L * TAU * D_h * N_c )',
+    'O(n_c·d_h·τ·L)', 'O(L \\cdot \\tau \\cdot d_h \\cdot n_c)', 'O(L·n_g·d_h·n_c)', 'L·τ·dₕ·W', 'O(Lτd_hn_c)',
+  ];
   const rejected = ['O(L·τ·d_h·m)', 'O(L·d_h·n_c)', 'O(n_c)', 'O(L·τ·d_h·n_c·m)'];
   it.each(formulaItems.map((i) => [i.key, i]))('%s accepts the usual spellings and rejects other formulas', (_key, item) => {
     for (const answer of accepted) expect(grade(item, answer).correct, answer).toBe(true);

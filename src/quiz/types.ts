@@ -15,7 +15,7 @@ export type { NumericQuestion, NumericFeedback, NumericVariant } from './questio
 export type { TextQuestion, TextVariant } from './question-types/text.js';
 export type { MatchingQuestion, MatchingVariant } from './question-types/matching.js';
 export type { OrderingQuestion, OrderingVariant } from './question-types/ordering.js';
-// complexity: added with its module
+export type { ComplexityQuestion, ComplexityVariant } from './question-types/complexity.js';
 export type { ScenarioQuestion, ScenarioVariant } from './question-types/scenario.js';
 
 /** A param: a list (choose one), a range (a multiple of step from min), or a constant. */

@@ -60,7 +60,7 @@ describe('bank problems, each with its position', () => {
       "bad/structure.yaml:13:13: question 'Bad_Id': answer must be true or false",
       "bad/structure.yaml:14:5: question 'no-prompt': prompt is missing",
       "bad/structure.yaml:23:5: question 'typo': unknown field 'explaination' (a text question has: id, type, points, prompt, explanation, tags, params, accept, match)",
-      "bad/structure.yaml:25:11: question 'essay': type 'essay' is not known; use one of: true-false, single-choice, multiple-choice, numeric, text, matching, ordering, scenario",
+      "bad/structure.yaml:25:11: question 'essay': type 'essay' is not known; use one of: true-false, single-choice, multiple-choice, numeric, text, matching, ordering, complexity, scenario",
       'bad/structure.yaml:27:5: question #6 must be a map with id, type and prompt',
     ]);
   });
@@ -74,7 +74,7 @@ describe('bank problems, each with its position', () => {
       "bad/rules.yaml:29:19: question 'order': items[2] 'x' is listed twice; each item must be unique",
       "bad/rules.yaml:32:13: question 'scn': points is not allowed on a scenario: its points are the sum of its parts' points",
       "bad/rules.yaml:39:13: question 'scn': part id 'p' is used twice (first on line 35)",
-      "bad/rules.yaml:44:15: question 'scn' part 'nested': a scenario part cannot be a scenario; use one of: true-false, single-choice, multiple-choice, numeric, text, matching, ordering",
+      "bad/rules.yaml:44:15: question 'scn' part 'nested': a scenario part cannot be a scenario; use one of: true-false, single-choice, multiple-choice, numeric, text, matching, ordering, complexity",
     ]);
   });
 

@@ -13,6 +13,7 @@ import { numeric } from './numeric.js';
 import { text } from './text.js';
 import { matching } from './matching.js';
 import { ordering } from './ordering.js';
+import { complexity } from './complexity.js';
 import { scenario } from './scenario.js';
 import type { AnyModule } from './module.js';
 
@@ -24,6 +25,7 @@ export const QUESTION_TYPE_MODULES = [
   text,
   matching,
   ordering,
+  complexity,
   scenario,
 ] as const;
 

@@ -31,14 +31,17 @@ export interface ShortAnswerItem {
   caseSensitive: boolean;
 }
 
+/** Moodle's short answer reads `*` as a wildcard: a literal one is written `\*`. */
+const literalStar = (form: string) => form.replace(/\*/g, '\\*');
+
 /** The short-answer writers, shared with other types an LMS can only grade by listing forms (complexity). */
 export const shortAnswer = {
-  gift: (item: ShortAnswerItem, kit: GiftKit) => item.accept.map((a) => `=${kit.escape(a)}`).join(' '),
+  gift: (item: ShortAnswerItem, kit: GiftKit) => item.accept.map((a) => `=${kit.escape(literalStar(a))}`).join(' '),
   moodle: {
     type: 'shortanswer',
     write(q: XmlNode, item: ShortAnswerItem, kit: MoodleKit) {
       q.ele('usecase').txt(item.caseSensitive ? '1' : '0');
-      for (const a of item.accept) kit.answer(q, 100, a, undefined, 'moodle_auto_format');
+      for (const a of item.accept) kit.answer(q, 100, literalStar(a), undefined, 'moodle_auto_format');
     },
   },
   qti: (item: ShortAnswerItem): QtiSpec => ({
