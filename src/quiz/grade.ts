@@ -28,28 +28,61 @@ export function gradeCompiled(cq: CompiledQuestion, bankId: string, answer: unkn
   const values = cq.params.length === 0 ? outer : drawParams(cq, bankId, seed, outer).values;
   const ctx = { bankId, seed, values };
   const scope = module.scope ? module.scope(cq, values) : values;
-  const max = cq.def.points;
-  const base: Omit<Verdict, 'feedback'> = { score: 0, max, correct: false, status: 'unanswered', messages: [] };
+  const verdict = new GradedVerdict(cq, ctx, cq.def.points);
   if (cq.explanation) {
     const explanation = fillTemplate(cq.explanation, scope).trim();
-    if (explanation !== '') base.explanation = explanation;
+    if (explanation !== '') verdict.explanation = explanation;
   }
-  base.answer = module.describeKey(module.key(cq, ctx));
-  if (answer === undefined) return finish(base);
+  if (answer === undefined) return verdict.finish();
   const graded = module.grade(cq, answer, ctx, scope);
-  if (graded.kind === 'not-graded') return finish({ ...base, status: 'not-graded', reason: graded.reason });
+  if (graded.kind === 'not-graded') {
+    verdict.status = 'not-graded';
+    verdict.reason = graded.reason;
+    return verdict.finish();
+  }
+  const max = verdict.max;
   let score = round4(graded.fraction * max);
   if (graded.parts) score = round4(Object.values(graded.parts).reduce((sum, part) => sum + part.score, 0));
-  const status: VerdictStatus = score >= max ? 'correct' : score > 0 ? 'partial' : 'incorrect';
-  const verdict: Omit<Verdict, 'feedback'> = { ...base, score, status, correct: status === 'correct', messages: graded.messages };
-  if (graded.wrong && graded.wrong.length > 0 && status !== 'correct') verdict.wrong = graded.wrong;
+  verdict.score = score;
+  verdict.status = score >= max ? 'correct' : score > 0 ? 'partial' : 'incorrect';
+  verdict.correct = verdict.status === 'correct';
+  verdict.messages = graded.messages;
+  if (graded.wrong && graded.wrong.length > 0 && !verdict.correct) verdict.wrong = graded.wrong;
   if (graded.parts) verdict.parts = graded.parts;
   if (graded.unknownParts && graded.unknownParts.length > 0) verdict.unknownParts = graded.unknownParts;
-  return finish(verdict);
+  return verdict.finish();
 }
 
-function finish(verdict: Omit<Verdict, 'feedback'>): Verdict {
-  const out = verdict as Verdict;
-  out.feedback = verdictText(out);
-  return out;
+/**
+ * A Verdict as the grader makes it: plain fields, and `answer` (the key in words) computed only when a
+ * renderer reads it, since most gradings (a class through kvlab grade) never show it.
+ */
+class GradedVerdict implements Verdict {
+  score = 0;
+  correct = false;
+  status: VerdictStatus = 'unanswered';
+  messages: string[] = [];
+  feedback = '';
+  reason?: string;
+  wrong?: string[];
+  explanation?: string;
+  parts?: Record<string, Verdict>;
+  unknownParts?: string[];
+  readonly #question: CompiledQuestion;
+  readonly #ctx: { bankId: string; seed: number; values: Record<string, number> };
+
+  constructor(question: CompiledQuestion, ctx: { bankId: string; seed: number; values: Record<string, number> }, readonly max: number) {
+    this.#question = question;
+    this.#ctx = ctx;
+  }
+
+  get answer(): string {
+    const module = typeModule(this.#question.def.type);
+    return module.describeKey(module.key(this.#question, this.#ctx));
+  }
+
+  finish(): Verdict {
+    this.feedback = verdictText(this);
+    return this;
+  }
 }

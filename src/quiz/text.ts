@@ -4,15 +4,22 @@
  * screen and which TeX-to-Unicode converters produce, the TeX signs \cdot, \times and \ast, and drop what a
  * student pastes around an answer: TeX's $…$, `code` backticks, quotes, and a full stop at the end.
  */
-const MULTIPLY = /[·×*⋅∙]|\\(?:cdot|times|ast)(?![A-Za-z])/gu;
+const MULTIPLY = /[·×*⋅∙]/gu;
+const TEX_MULTIPLY = /\\(?:cdot|times|ast)(?![A-Za-z])/gu;
 const SPACE = /\s+/gu;
 const WRAPPED = /^(?:\$+(.*?)\$+|`+(.*?)`+|"(.*)"|'(.*)'|“(.*)”|‘(.*)’)$/su;
 
+const OPENERS = new Set(['$', '`', '"', "'", '“', '‘']);
+
 export function normalizeText(text: string): string {
   let out = text.normalize('NFKC').trim();
-  for (let unwrapped = WRAPPED.exec(out); unwrapped; unwrapped = WRAPPED.exec(out)) {
+  // Cheap test first: matching and ordering answers go through here item by item.
+  while (OPENERS.has(out.charAt(0))) {
+    const unwrapped = WRAPPED.exec(out);
+    if (!unwrapped) break;
     out = (unwrapped.slice(1).find((group) => group !== undefined) ?? '').trim();
   }
-  if (out.length > 1) out = out.replace(/\.$/u, '');
-  return out.toLowerCase().replace(MULTIPLY, '*').replace(SPACE, '');
+  if (out.length > 1 && out.endsWith('.')) out = out.slice(0, -1);
+  if (out.includes('\\')) out = out.replace(TEX_MULTIPLY, '*');
+  return out.toLowerCase().replace(SPACE, '').replace(MULTIPLY, '*');
 }

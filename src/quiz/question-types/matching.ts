@@ -30,6 +30,8 @@ export interface Compiled extends CompiledBase<MatchingQuestion> {
   lefts: ReadonlyMap<string, string>;
   /** normalized right → as written (each right once). */
   rights: ReadonlyMap<string, string>;
+  /** Each pair's right, normalized (in the order of pairs). */
+  answers: readonly string[];
 }
 export interface Item {
   pairs: { left: string; right: string }[];
@@ -70,7 +72,7 @@ export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVa
       lefts.set(key, pair.left);
       if (!rights.has(normalizeText(pair.right))) rights.set(normalizeText(pair.right), pair.right);
     });
-    return { ...base, lefts, rights };
+    return { ...base, lefts, rights, answers: q.pairs.map((p) => normalizeText(p.right)) };
   },
   variant: (cq, base, ctx) => ({ ...base, type: 'matching', left: cq.def.pairs.map((p) => p.left), right: shuffled([...cq.rights.values()], ctx.draw) }),
   key: (cq) => ({ type: 'matching', answer: Object.fromEntries(cq.def.pairs.map((p) => [p.left, p.right])) }),
@@ -78,7 +80,7 @@ export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVa
   grade(cq, answer) {
     const parsed = parse(cq, answer);
     if (!parsed.ok) return { kind: 'not-graded', reason: parsed.reason };
-    const wrong = cq.def.pairs.filter((pair) => parsed.value.get(pair.left) !== normalizeText(pair.right)).map((pair) => pair.left);
+    const wrong = cq.def.pairs.filter((pair, i) => parsed.value.get(pair.left) !== cq.answers[i]).map((pair) => pair.left);
     return { kind: 'graded', fraction: (cq.def.pairs.length - wrong.length) / cq.def.pairs.length, messages: [], wrong };
   },
   markdown: (v) => [`Match each of:\n\n${v.left.map((l) => `- ${l}`).join('\n')}\n\nwith one of:\n\n${v.right.map((r) => `- ${r}`).join('\n')}`],
