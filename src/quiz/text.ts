@@ -14,12 +14,12 @@ const OPENERS = new Set(['$', '`', '"', "'", '“', '‘']);
 export function normalizeText(text: string): string {
   let out = text.normalize('NFKC').trim();
   // Cheap test first: matching and ordering answers go through here item by item.
-  while (OPENERS.has(out.charAt(0))) {
-    const unwrapped = WRAPPED.exec(out);
+  for (;;) {
+    if (out.length > 1 && out.endsWith('.')) out = out.slice(0, -1).trimEnd();
+    const unwrapped = OPENERS.has(out.charAt(0)) ? WRAPPED.exec(out) : null;
     if (!unwrapped) break;
     out = (unwrapped.slice(1).find((group) => group !== undefined) ?? '').trim();
   }
-  if (out.length > 1 && out.endsWith('.')) out = out.slice(0, -1);
   if (out.includes('\\')) out = out.replace(TEX_MULTIPLY, '*');
   return out.toLowerCase().replace(SPACE, '').replace(MULTIPLY, '*');
 }

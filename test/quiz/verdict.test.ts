@@ -107,3 +107,20 @@ describe('marks and types', () => {
     expect(problems[0]).toMatch(/^b\.yaml:8:23: question 's' part 'p': type 'constructor' is not known/);
   });
 });
+
+describe('what a student reasonably types is read as meant', () => {
+  it('text (normalized): TeX signs and $…$, code backticks, quotes and a final full stop do not matter', async () => {
+    const { normalizeText } = await import('../../src/quiz/index.js');
+    for (const typed of ['O(L \\cdot τ \\cdot d_h \\cdot n_c)', '$O(L \\times τ \\times d_h \\times n_c)$', '`O(L*τ*d_h*n_c)`', '"O(L·τ·d_h·n_c)"', 'O(L·τ·d_h·n_c).']) {
+      expect(normalizeText(typed), typed).toBe('o(l*τ*d_h*n_c)');
+    }
+    expect(gradeAnswer(bank, 'text-exact', 'fp16').correct).toBe(true);
+    expect(gradeAnswer(bank, 'text-norm', '`O(L*tau*d_h*n_c)`.').correct).toBe(true);
+    expect(normalizeText('\\cdotx')).toBe('\\cdotx'); // a longer command is not a times sign
+  });
+
+  it('a choice id written as a list label: (b), b), b.', () => {
+    for (const typed of ['b', ' B ', '(b)', 'b)', 'b.', '(B)']) expect(gradeAnswer(bank, 'single', typed).correct, typed).toBe(true);
+    expect(gradeAnswer(bank, 'single', '(z)').status).toBe('not-graded');
+  });
+});

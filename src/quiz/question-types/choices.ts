@@ -118,7 +118,8 @@ function ids(cq: { choices: readonly { id: string }[] }): string {
 
 function parseChoiceId(cq: { choices: readonly { id: string }[] }, answer: unknown): Parsed<string> {
   if (typeof answer !== 'string') return { ok: false, reason: `expected a choice id (${ids(cq)}), got ${describe(answer)}` };
-  const id = answer.trim().toLowerCase();
+  // "b", " B ", "(b)", "b)" and "b." all name choice b: the ways a list label is typed.
+  const id = answer.trim().toLowerCase().replace(/^\((.*)\)$|^(.*?)[).]$/su, '$1$2').trim();
   if (!cq.choices.some((c) => c.id === id)) return { ok: false, reason: `${quote(answer)} is not a choice (choices: ${ids(cq)})` };
   return { ok: true, value: id };
 }
