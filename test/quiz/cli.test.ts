@@ -241,7 +241,9 @@ describe('kvlab export', () => {
     const out = join(tempDir(), 'bank.gift');
     const result = await kvlab(['export', '--format', 'gift', bankFile, '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`wrote ${out}: bank all-types, seed 0, gift\n`);
+    expect(result.stdout).toBe(
+      `wrote ${out}: bank all-types, seed 0, gift\nnote: GIFT cannot carry points; 3 items worth other than 1 point will import as 1 point: single (2), kv-bytes (4), case / budget (2). Use --format moodle-xml to keep them.\n`,
+    );
     const gift = readFileSync(out, 'utf8');
     const items = gift.split('\n\n').filter((b) => b.startsWith('::'));
     expect(items.map((i) => /^::([^:]+)::/.exec(i)![1])).toEqual(['tf', 'single', 'multi', 'kv-bytes', 'abs-tol', 'text-norm', 'text-exact', 'match', 'order', 'case / cause', 'case / budget', 'case / grows']);
@@ -295,6 +297,30 @@ describe('kvlab export', () => {
     expect(findAll(multi, 'mapping')[0]!.attributes.lowerBound).toBe('0');
     const order = parseXml(strFromU8(files['items/order.xml']!));
     expect(findAll(order, 'index')).toHaveLength(4); // one point share per position
+  });
+
+  it('gift writes numbers as plain decimals, never in exponent notation', async () => {
+    const out = join(tempDir(), 'swa.gift');
+    expect((await kvlab(['export', '--format', 'gift', 'sliding-window-basics', '--out', out])).code).toBe(0);
+    const gift = readFileSync(out, 'utf8');
+    expect(gift).not.toMatch(/\d[eE][+-]?\d/);
+    expect(gift).toContain('=%0%2135987035920000000000'); // apply-receptive-field's 2.13598703592e+96
+  });
+
+  it('moodle-xml keeps HTML escaping inside math: \\(i - n_c < j\\) reaches Moodle as &lt;', async () => {
+    const out = join(tempDir(), 'swa.xml');
+    expect((await kvlab(['export', '--format', 'moodle-xml', 'sliding-window-basics', '--out', out])).code).toBe(0);
+    const html = findAll(parseXml(readFileSync(out, 'utf8')), 'text').map(allText).join('\n');
+    expect(html).toContain('\\(i - n_c &lt; j \\le i\\)');
+    expect(html).not.toMatch(/n_c < j/);
+  });
+
+  it('qti text items put caseSensitive on each mapEntry, not on mapping (the QTI 2.1 schema)', async () => {
+    const out = join(tempDir(), 'bank.zip');
+    expect((await kvlab(['export', '--format', 'qti', bankFile, '--out', out])).code).toBe(0);
+    const item = parseXml(strFromU8(unzipSync(readFileSync(out))['items/text-exact.xml']!));
+    expect(findAll(item, 'mapping')[0]!.attributes.caseSensitive).toBeUndefined();
+    expect(findAll(item, 'mapEntry').map((e) => e.attributes.caseSensitive)).toEqual(['true']);
   });
 
   it('the same bank and seed export byte-identically', async () => {

@@ -9,7 +9,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { RegisterCommand } from '../command.js';
 import { parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
-import { toGift } from '../../quiz/export/gift.js';
+import { giftLostPoints, toGift } from '../../quiz/export/gift.js';
 import { toMoodleXml } from '../../quiz/export/moodle-xml.js';
 import { toQtiPackage } from '../../quiz/export/qti.js';
 import { resolveBank } from './bank-arg.js';
@@ -41,5 +41,13 @@ export const registerExport: RegisterCommand = (program, ctx) => {
       const data = format === 'gift' ? toGift(bank, seed) : format === 'moodle-xml' ? toMoodleXml(bank, seed) : toQtiPackage(bank, seed);
       writeFileAtomic.sync(out, typeof data === 'string' ? data : Buffer.from(data));
       io.stdout(`wrote ${displayPath(io, out)}: bank ${bank.id}, seed ${seed}, ${format}\n`);
+      if (format === 'gift') {
+        // GIFT has no syntax for points: every item imports worth 1 point in Moodle.
+        const lost = giftLostPoints(bank, seed);
+        if (lost.length > 0) {
+          const shown = lost.slice(0, 5).map((item) => `${item.title} (${item.points})`).join(', ');
+          io.stdout(`note: GIFT cannot carry points; ${lost.length} item${lost.length === 1 ? '' : 's'} worth other than 1 point will import as 1 point: ${shown}${lost.length > 5 ? ', …' : ''}. Use --format moodle-xml to keep them.\n`);
+        }
+      }
     });
 };

@@ -16,16 +16,26 @@ function num(x: number): string {
   return String(Number(x.toPrecision(12)));
 }
 
+/**
+ * HTML as the text of an XML element. xmlbuilder2 leaves an existing entity alone, so HTML's own `&lt;`
+ * (a `<` inside math, \\(m < n_c\\)) would reach Moodle as a bare `<`: its `&` is escaped here first.
+ */
+function htmlText(node: XmlNode, html: string): XmlNode {
+  return node.txt(html.replace(/&/g, '&amp;'));
+}
+
 function textElement(parent: XmlNode, name: string, html: string, format = 'html'): void {
-  parent.ele(name, { format }).ele('text').txt(html);
+  htmlText(parent.ele(name, { format }).ele('text'), html);
 }
 
 const kit: MoodleKit = {
   num,
   inlineHtml,
+  htmlText,
   answer(q, fraction, text, feedback, format = 'html') {
     const a = q.ele('answer', { fraction: num(fraction), format });
-    a.ele('text').txt(text);
+    if (format === 'html') htmlText(a.ele('text'), text);
+    else a.ele('text').txt(text);
     if (feedback) textElement(a, 'feedback', inlineHtml(feedback));
     return a;
   },

@@ -104,7 +104,7 @@ export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVa
         q.ele('shuffleanswers').txt('true');
         for (const p of item.pairs) {
           const sub = q.ele('subquestion', { format: 'html' });
-          sub.ele('text').txt(kit.inlineHtml(p.left));
+          kit.htmlText(sub.ele('text'), kit.inlineHtml(p.left));
           sub.ele('answer').ele('text').txt(p.right);
         }
       },

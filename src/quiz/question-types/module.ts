@@ -127,6 +127,8 @@ export interface GiftKit {
 export interface MoodleKit {
   num(x: number): string;
   inlineHtml(markdown: string): string;
+  /** HTML as an element's text, escaped so Moodle reads the HTML itself (entities included). */
+  htmlText(node: XmlNode, html: string): XmlNode;
   /** An <answer fraction=…> with its text and optional feedback; returns it for extra children. */
   answer(q: XmlNode, fraction: number, text: string, feedback?: string, format?: string): XmlNode;
 }
