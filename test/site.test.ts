@@ -133,12 +133,12 @@ describe('student ids and retries: the rules every front end shares', () => {
   });
 
   it('never counts a malformed or empty answer as an attempt, and opens the solution after a correct answer or three graded ones', () => {
-    const status = fc.constantFrom('correct', 'partial', 'incorrect', 'invalid', 'unanswered') as fc.Arbitrary<'correct' | 'partial' | 'incorrect' | 'invalid' | 'unanswered'>;
+    const status = fc.constantFrom('correct', 'partial', 'incorrect', 'not-graded', 'unanswered') as fc.Arbitrary<'correct' | 'partial' | 'incorrect' | 'not-graded' | 'unanswered'>;
     fc.assert(
       fc.property(fc.array(fc.tuple(status, fc.double({ min: 0, max: 5, noNaN: true }))), (answers) => {
         let state = NO_ATTEMPT;
         for (const [s, score] of answers) state = nextAttempt(state, s, score);
-        const graded = answers.filter(([s]) => s !== 'invalid' && s !== 'unanswered');
+        const graded = answers.filter(([s]) => s !== 'not-graded' && s !== 'unanswered');
         expect(state.attempts).toBe(graded.length);
         expect(solutionUnlocked(state)).toBe(graded.some(([s]) => s === 'correct') || graded.length >= SOLUTION_AFTER_ATTEMPTS);
         expect(state.best).toBe(Math.max(0, ...graded.map(([, score]) => score)));

@@ -11,6 +11,7 @@ import { questionVariant } from '../../quiz/variant.js';
 import { studentSeed } from '../../quiz/student-seed.js';
 import type { Bank, QuestionResult, QuestionVariant } from '../../quiz/types.js';
 import { nextAttempt, SOLUTION_AFTER_ATTEMPTS, type AttemptState } from '../../quiz/attempts.js';
+import { verdictText } from '../../quiz/verdict.js';
 
 const marked = new Marked({ gfm: true, async: false });
 marked.use(markedKatex({ output: 'mathml', throwOnError: false, nonStandard: true }));
@@ -26,7 +27,7 @@ const STATUS_WORD: Record<QuestionResult['status'], string> = {
   correct: '✓ Correct',
   partial: '◐ Partly correct',
   incorrect: '✗ Incorrect',
-  invalid: '! Not graded',
+  'not-graded': '! Not graded',
   unanswered: '… Not answered',
 };
 
@@ -138,16 +139,15 @@ function answerForm(v: QuestionVariant, idPrefix: string): AnswerForm {
   }
 }
 
-/** The parts of a result the page shows: before the solution is unlocked, no explanation. */
+/** The verdict as the page shows it (the quiz engine's renderer): before the solution is unlocked, no explanation. */
 function pageVerdict(result: QuestionResult, showSolution: boolean): string {
-  const blocks = result.feedback.split('\n\n');
-  return md(showSolution ? result.feedback : blocks[0]!);
+  return md(verdictText(result, () => showSolution));
 }
 
 function renderQuestion(bank: Bank, seed: number, v: QuestionVariant, container: HTMLElement, onScore: () => void): void {
   const section = element('section', { class: 'question', id: `q-${v.id}`, 'aria-labelledby': `q-${v.id}-title` });
   section.append(element('h2', { id: `q-${v.id}-title` }, `${v.id} <span class="points">(${v.points} point${v.points === 1 ? '' : 's'})</span>`));
-  if (v.context) section.append(element('div', { class: 'context' }, md(v.context)));
+  if (v.type === 'scenario') section.append(element('div', { class: 'context' }, md(v.context)));
   section.append(element('div', { class: 'prompt' }, md(v.prompt)));
   const forms = v.type === 'scenario' ? (v.parts ?? []).map((p) => ({ part: p, form: answerForm(p, `q-${v.id}-${p.id}`) })) : [];
   const single = v.type === 'scenario' ? undefined : answerForm(v, `q-${v.id}`);
@@ -169,7 +169,7 @@ function renderQuestion(bank: Bank, seed: number, v: QuestionVariant, container:
     const unlocked = state.solved || state.attempts >= SOLUTION_AFTER_ATTEMPTS;
     const hint = unlocked ? '' : ` The worked solution opens after a correct answer or ${SOLUTION_AFTER_ATTEMPTS} attempts.`;
     feedback.innerHTML = result
-      ? `<p class="status status-${result.status}"><strong>${STATUS_WORD[result.status]}</strong> · ${tries}.${result.status === 'invalid' ? ' This one did not count.' : ''}${hint}</p>${pageVerdict(result, unlocked)}`
+      ? `<p class="status status-${result.status}"><strong>${STATUS_WORD[result.status]}</strong> · ${tries}.${result.status === 'not-graded' ? ' This one did not count.' : ''}${hint}</p>${pageVerdict(result, unlocked)}`
       : state.attempts > 0
         ? `<p class="status">Best score so far ${state.best}/${v.points} · ${tries}.${hint}</p>`
         : '';
