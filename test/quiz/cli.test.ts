@@ -108,6 +108,21 @@ describe('kvlab quiz', () => {
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Score: 1 / 17 (6%)');
   });
 
+  it('a complexity answer: an unreadable formula is explained and asked again; a wrong one names the factor', async () => {
+    const result = await kvlab(['quiz', 'test/quiz/fixtures/complexity.yaml'], { stdin: 'O(L·τ·q·n_c)\nO(L*tau*dh*m)\nO(n_g d_h n_c L)\n' });
+    expect(result.stdout).toContain("'q' is not a symbol of this course (use L, τ, d_h, n_c, m, n_g); try again (an empty line skips)");
+    expect(result.stdout).toContain('You wrote m, the sequence length, where the window size n_c belongs');
+    expect(result.stdout).toContain('Answer: O(L·τ·d_h·n_c)');
+    expect(result.stdout).toMatch(/window-gqa \(1 point\)[\s\S]*Correct\. Score 1\/1\./);
+  });
+
+  it('export names the items an LMS grades less well than kvlab', async () => {
+    const out = join(tempDir(), 'c.xml');
+    const result = await kvlab(['export', '--format', 'moodle-xml', 'test/quiz/fixtures/complexity.yaml', '--out', out]);
+    expect(result.stdout).toContain('note: window (complexity) is a short answer listing 672 forms; an LMS rejects other spellings (dh, m_w, TeX)');
+    expect(result.stdout).toContain('note: squared (complexity) is a short answer listing 98 forms'); // (3 + 2 + 2 orders of L·n_c·n_c, L·n_c^2, L·n_c²) × 7 signs × O(…) or not
+  });
+
   it('a different seed is a different variant', async () => {
     const result = await kvlab(['quiz', bankFile, '--seed', '1'], { stdin: 'false\nb\nwindow\n896\n' });
     expect(result.stdout).toContain('32 layers, 16 heads of size 128, a window of 3584 tokens');

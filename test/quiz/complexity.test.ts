@@ -182,3 +182,28 @@ describe('complexity in LMS exports', () => {
     expect(xml).toContain('<text>O(L\\*τ\\*d_h\\*n_c)</text>');
   });
 });
+
+describe('complexity answers are data', () => {
+  it('any JSON value grades without throwing, with a score in [0, max] (property)', () => {
+    const ids = bank.questions.map((q) => q.id);
+    fc.assert(
+      fc.property(fc.constantFrom(...ids), fc.oneof(fc.jsonValue(), fc.string({ maxLength: 80 })), (id, answer) => {
+        const verdict = gradeAnswer(bank, id, answer);
+        expect(verdict.score).toBeGreaterThanOrEqual(0);
+        expect(verdict.score).toBeLessThanOrEqual(verdict.max);
+        expect(verdict.feedback.length).toBeLessThan(2000);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('LMS forms of a power', () => {
+  it('list n_c·n_c, n_c^2 and n_c², each of them right for kvlab too', () => {
+    const forms = lmsForms(new Map([['L', 1], ['n_c', 2]]));
+    expect(forms).toContain('O(L·n_c·n_c)');
+    expect(forms).toContain('O(n_c^2·L)');
+    expect(forms).toContain('L n_c²');
+    for (const form of forms) expect(gradeAnswer(bank, 'squared', form).correct, form).toBe(true);
+  });
+});

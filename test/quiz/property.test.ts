@@ -36,6 +36,7 @@ const FIELDS: Record<string, string[]> = {
   matching: ['pairs'],
   ordering: ['items'],
   scenario: ['context', 'parts'],
+  complexity: ['formula', 'gqa'],
   essay: ['answer'],
 };
 
@@ -43,6 +44,8 @@ function question(depth: number): fc.Arbitrary<Record<string, unknown>> {
   const types = Object.keys(FIELDS).filter((t) => depth === 0 || t !== 'scenario');
   const fields: Record<string, fc.Arbitrary<unknown>> = {
     answer: expression,
+    formula: mostly(fc.constantFrom('L·τ·d_h·n_c', 'O(n_c^2)', 'O(L m)', 'tau d_h', '2·L'), fc.constantFrom('L+m', 'O(', 'q', '', 3)),
+    gqa: fc.boolean(),
     truth: mostly(fc.boolean(), expression),
     tolerance: fc.oneof(fc.record({ relative: fc.double({ min: -0.1, max: 0.5, noNaN: true }) }), fc.record({ absolute: fc.constantFrom(0, 0.1, 1) })),
     feedback: fc.array(fc.record({ value: expression, message: text }), { maxLength: 3 }),
@@ -67,11 +70,11 @@ function question(depth: number): fc.Arbitrary<Record<string, unknown>> {
       explanation: sometimes(text),
       stray: fc.oneof({ arbitrary: fc.constant(undefined), weight: 12 }, { arbitrary: fc.constantFrom(...Object.keys(fields)), weight: 1 }),
     };
-    for (const f of own) record[f === 'truth' ? 'answer' : f] = f === 'truth' || f === 'answer' || f === 'choices' || f === 'context' || f === 'parts' || f === 'pairs' || f === 'items' || f === 'accept' ? fields[f]! : sometimes(fields[f]!);
+    for (const f of own) record[f === 'truth' || f === 'formula' ? 'answer' : f] = f === 'truth' || f === 'formula' || f === 'answer' || f === 'choices' || f === 'context' || f === 'parts' || f === 'pairs' || f === 'items' || f === 'accept' ? fields[f]! : sometimes(fields[f]!);
     return fc.record(record).chain((q) => {
       const { stray, ...rest } = q as Record<string, unknown> & { stray?: string };
       const out = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-      return stray === undefined || stray === 'truth' || stray in out ? fc.constant(out) : fields[stray]!.map((v) => ({ ...out, [stray]: v }));
+      return stray === undefined || stray === 'truth' || stray === 'formula' || stray in out ? fc.constant(out) : fields[stray]!.map((v) => ({ ...out, [stray]: v }));
     });
   });
 }

@@ -10,6 +10,7 @@ import type { RegisterCommand } from '../command.js';
 import { parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
 import { giftLostPoints, toGift } from '../../quiz/export/gift.js';
+import { exportItems } from '../../quiz/export/resolve.js';
 import { toMoodleXml } from '../../quiz/export/moodle-xml.js';
 import { toQtiPackage } from '../../quiz/export/qti.js';
 import { resolveBank } from './bank-arg.js';
@@ -41,6 +42,10 @@ export const registerExport: RegisterCommand = (program, ctx) => {
       const data = format === 'gift' ? toGift(bank, seed) : format === 'moodle-xml' ? toMoodleXml(bank, seed) : toQtiPackage(bank, seed);
       writeFileAtomic.sync(out, typeof data === 'string' ? data : Buffer.from(data));
       io.stdout(`wrote ${displayPath(io, out)}: bank ${bank.id}, seed ${seed}, ${format}\n`);
+      for (const item of exportItems(bank, seed)) {
+        const limit = item.lms.limits?.(item.data);
+        if (limit !== undefined) io.stdout(`note: ${item.title} (${item.type}) is ${limit}\n`);
+      }
       if (format === 'gift') {
         // GIFT has no syntax for points: every item imports worth 1 point in Moodle.
         const lost = giftLostPoints(bank, seed);

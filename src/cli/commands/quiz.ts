@@ -84,16 +84,22 @@ async function runQuiz(io: CliIO, bank: Bank, seed: number, read: ReadLine): Pro
   for (const [index, question] of bank.questions.entries()) {
     const variant = questionVariant(bank, question.id, seed);
     io.stdout(`\n— ${index + 1}/${bank.questions.length} —\n`);
-    let answer: unknown;
+    let verdict;
     try {
-      answer = await askVariant(io, variant, read, render);
+      let answer = await askVariant(io, variant, read, render);
+      verdict = gradeAnswer(bank, question.id, answer, seed);
+      // An answer the grader cannot read (an unknown symbol in a formula) costs nothing: say why, ask again.
+      while (verdict.status === 'not-graded' && typeModule(variant.type).terminal) {
+        io.stdout(`${verdict.reason}; try again (an empty line skips)\n`);
+        answer = await askLine(io, variant, read);
+        verdict = gradeAnswer(bank, question.id, answer, seed);
+      }
     } catch (error) {
       if (!(error instanceof EndOfInput)) throw error;
       const left = bank.questions.length - index;
       io.stdout(`\nInput ended: ${left} question${left === 1 ? '' : 's'} not answered.\n`);
       break;
     }
-    const verdict = gradeAnswer(bank, question.id, answer, seed);
     score += verdict.score;
     io.stdout(render(verdictText(verdict)));
     // Self-assessment: after a wrong or skipped answer the student sees the right one.
@@ -121,8 +127,14 @@ async function askVariant(io: CliIO, v: VariantBase, read: ReadLine, render: (md
     return answers;
   }
   io.stdout(render([...questionBlocks(v), ...module.terminal.show(v)].join('\n\n')));
+  return askLine(io, v, read);
+}
+
+/** Reads lines until one parses as an answer of the variant's type (an empty line skips: undefined). */
+async function askLine(io: CliIO, v: VariantBase, read: ReadLine): Promise<unknown> {
+  const terminal = typeModule(v.type).terminal!;
   for (;;) {
-    const line = await read(`${module.terminal.hint(v)}> `);
+    const line = await read(`${terminal.hint(v)}> `);
     if (line === undefined) throw new EndOfInput();
     if (line.trim() === '') return undefined;
     const parsed = parseLine(v, line);

@@ -18,8 +18,8 @@
  *
  * LMS exports (GIFT, Moodle XML, QTI) can only list accepted strings: kvlab writes a short-answer item with
  * the generated forms (every ordering × the common separators × with and without O(…) × the τ/tau
- * spellings, at most MAX_LMS_FORMS, literal `*` escaped for Moodle's wildcard). An LMS still cannot accept
- * the other spellings (dh, nc, m_w, W, TeX, exponents, mixed separators, a constant factor), cannot tell a
+ * spellings, a repeated factor also as a power, at most MAX_LMS_FORMS, literal `*` escaped for Moodle's wildcard). An LMS still cannot accept
+ * the other spellings (dh, nc, m_w, W, TeX, mixed separators, a constant factor), cannot tell a
  * student which factor is missing, and marks malformed input wrong instead of not graded.
  */
 import { z } from 'zod';
@@ -293,10 +293,16 @@ function orderings(items: readonly string[], limit: number): string[][] {
   return out;
 }
 
-/** The accepted forms an LMS gets: orderings × separators × O(…) or not × τ or tau, bounded. */
+/** The accepted forms an LMS gets: orderings (powers written out and as ^k, ᵏ) × separators × O(…) or not × τ or tau, bounded. */
 export function lmsForms(key: Factors, limit = MAX_LMS_FORMS): string[] {
-  const factors = factorList(key);
-  const perms = orderings(factors, 720);
+  // A repeated factor is written out (n_c·n_c) and as a power (n_c^2, n_c²).
+  const superscript = (n: number) => [...String(n)].map((d) => Object.keys(SUPERSCRIPTS).find((k) => SUPERSCRIPTS[k] === d)!).join('');
+  const lists = [factorList(key)];
+  if ([...key.values()].some((n) => n > 1)) {
+    lists.push([...key].map(([name, n]) => (n === 1 ? name : `${name}^${n}`)));
+    lists.push([...key].map(([name, n]) => (n === 1 ? name : `${name}${superscript(n)}`)));
+  }
+  const perms = lists.flatMap((factors) => orderings(factors, 720));
   const separators = ['·', '*', '×', ' ', ' · ', ' * ', ' × '];
   const spellings: ((name: string) => string)[] = [(n) => n, (n) => (n === 'τ' ? 'tau' : n)];
   const out = new Set<string>();
@@ -370,5 +376,7 @@ export const complexity: QuestionTypeModule<ComplexityQuestion, Compiled, Comple
   lms: {
     resolve: (cq) => ({ accept: lmsForms(cq.key), caseSensitive: false }),
     ...shortAnswer,
+    limits: (item) =>
+      `a short answer listing ${item.accept.length} forms; an LMS rejects other spellings (dh, m_w, TeX) and cannot say which factor is missing`,
   },
 };

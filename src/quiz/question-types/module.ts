@@ -102,7 +102,7 @@ export interface LmsHooks<C, I> {
   qti(item: I, kit: QtiKit): QtiSpec;
   /** A line added to the prompt in GIFT (how to answer a type GIFT writes another way). */
   giftNote?: string;
-  /** A note for the export command's output: what this format loses for this type (e.g. GIFT points). */
+  /** A note for the export command's output: what an LMS cannot do with this item that kvlab does. */
   limits?(item: I): string | undefined;
 }
 
