@@ -10,7 +10,6 @@ import { findTypeModule, QUESTION_TYPE_MODULES } from './question-types/registry
 import type { FieldIssue, FieldSchema } from './question-types/module.js';
 import type { ParamDef, Question } from './types.js';
 
-export { choiceLetter } from './question-types/choices.js';
 export { isPlainMap as isRecord } from './question-types/common.js';
 import { isPlainMap as isRecord } from './question-types/common.js';
 

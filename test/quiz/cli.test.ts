@@ -300,7 +300,14 @@ describe('kvlab export', () => {
     expect(names).toContain('imsmanifest.xml');
     expect(names.filter((n) => n.startsWith('items/'))).toHaveLength(12);
     const manifest = parseXml(strFromU8(files['imsmanifest.xml']!));
-    expect(findAll(manifest, 'resource').map((r) => r.attributes.href)).toHaveLength(12);
+    const resources = findAll(manifest, 'resource');
+    expect(resources.map((r) => r.attributes.type)).toEqual(['imsqti_test_xmlv2p1', ...Array<string>(12).fill('imsqti_item_xmlv2p1')]);
+    // The package is deliverable as a test: the assessmentTest refers to every item, in bank order.
+    expect(findAll(resources[0]!, 'dependency')).toHaveLength(12);
+    const test = parseXml(strFromU8(files['assessmentTest.xml']!));
+    const refs = findAll(test, 'assessmentItemRef');
+    expect(refs.map((r) => r.attributes.href)).toEqual(resources.slice(1).map((r) => r.attributes.href));
+    expect(refs.every((r) => names.includes(r.attributes.href!))).toBe(true);
     for (const name of names) parseXml(strFromU8(files[name]!)); // each one well-formed
     const item = parseXml(strFromU8(files['items/kv-bytes.xml']!));
     expect(item.attributes.xmlns).toBe('http://www.imsglobal.org/xsd/imsqti_v2p1');

@@ -98,6 +98,8 @@ export function qtiItem(item: ExportItem): string {
   return doc.end({ prettyPrint: false });
 }
 
+const TEST_FILE = 'assessmentTest.xml';
+
 function manifest(bank: Bank, items: readonly ExportItem[]): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const root = doc.ele('http://www.imsglobal.org/xsd/imscp_v1p1', 'manifest', {
@@ -108,6 +110,10 @@ function manifest(bank: Bank, items: readonly ExportItem[]): string {
   root.ele('metadata').ele('schema').txt('QTIv2.1 Package').up().up();
   root.ele('organizations');
   const resources = root.ele('resources');
+  // The test first, naming each item it uses as a dependency, so a player can deliver the package as a test.
+  const test = resources.ele('resource', { identifier: `res-test-${bank.id}`, type: 'imsqti_test_xmlv2p1', href: TEST_FILE });
+  test.ele('file', { href: TEST_FILE });
+  for (const item of items) test.ele('dependency', { identifierref: `res-${item.id}` });
   for (const item of items) {
     const href = `items/${item.id}.xml`;
     resources.ele('resource', { identifier: `res-${item.id}`, type: 'imsqti_item_xmlv2p1', href }).ele('file', { href });
@@ -115,10 +121,25 @@ function manifest(bank: Bank, items: readonly ExportItem[]): string {
   return doc.end({ prettyPrint: true });
 }
 
-/** The QTI package as zip bytes: imsmanifest.xml and items/<id>.xml. */
+/** The assessmentTest: one part, one section with every item in bank order, SCORE the sum of the items'. */
+function assessmentTest(bank: Bank, items: readonly ExportItem[]): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const root = doc.ele(QTI_NS, 'assessmentTest', { 'xmlns:xsi': XSI, 'xsi:schemaLocation': QTI_XSD, identifier: `kvlab-${bank.id}-test`, title: bank.title });
+  root.ele('outcomeDeclaration', { identifier: 'SCORE', cardinality: 'single', baseType: 'float' }).ele('defaultValue').ele('value').txt('0');
+  const part = root.ele('testPart', { identifier: 'part-1', navigationMode: 'nonlinear', submissionMode: 'individual' });
+  const section = part.ele('assessmentSection', { identifier: 'section-1', title: bank.title, visible: 'true' });
+  for (const item of items) section.ele('assessmentItemRef', { identifier: item.id, href: `items/${item.id}.xml` });
+  root.ele('outcomeProcessing').ele('setOutcomeValue', { identifier: 'SCORE' }).ele('sum').ele('testVariables', { variableIdentifier: 'SCORE' });
+  return doc.end({ prettyPrint: true });
+}
+
+/** The QTI package as zip bytes: imsmanifest.xml, assessmentTest.xml and items/<id>.xml. */
 export function toQtiPackage(bank: Bank, seed: number): Uint8Array {
   const items = exportItems(bank, seed);
-  const files: Record<string, Uint8Array> = { 'imsmanifest.xml': strToU8(manifest(bank, items)) };
+  const files: Record<string, Uint8Array> = {
+    'imsmanifest.xml': strToU8(manifest(bank, items)),
+    [TEST_FILE]: strToU8(assessmentTest(bank, items)),
+  };
   for (const item of items) files[`items/${item.id}.xml`] = strToU8(qtiItem(item));
   // A fixed date keeps the package byte-identical across runs (fflate stamps the current time otherwise).
   return zipSync(files, { mtime: new Date('2026-01-01T00:00:00Z') });
