@@ -88,7 +88,8 @@ export function verdictMarkdown(id: string, v: Verdict, options: NotebookOptions
     const tail = v.explanation !== undefined && Object.keys(v.parts).every((p) => gate(p)) ? [`${indent}  ${v.explanation.replace(/\n/g, `\n${indent}  `)}`] : [];
     return [`${head}: ${verdictLine(v)}${unknown}`, ...parts, ...tail].join('\n');
   }
-  const body = [verdictLine(v), ...blocks(v, () => gate(), undefined, () => note())].join('\n\n');
+  const free = v.status === 'not-graded' ? ['*Not graded, so it costs no attempt: fix the answer and run the cell again.*'] : [];
+  const body = [verdictLine(v), ...blocks(v, () => gate(), undefined, () => note()), ...free].join('\n\n');
   // A part is a list item: its feedback's further lines are indented to stay inside the item.
   return `${head}: ${depth === 0 ? body : body.replace(/\n/g, `\n${indent}    `)}`;
 }
