@@ -469,6 +469,11 @@ describe('the window formula as a complexity answer', () => {
     return gradeAnswer(item.bank, item.scenario.id, { [item.question.id]: answer }).parts![item.question.id]!;
   }
 
+  it('every big-O answer in the banks is a complexity question, never text listing its orderings', () => {
+    const bigOText = items.filter((i) => i.question.type === 'text' && i.question.accept.some((a) => /^\s*O\s*\(/i.test(a)));
+    expect(bigOText.map((i) => i.key)).toEqual([]);
+  });
+
   it('is asked in the basics bank and in the scenarios that document a design', () => {
     expect(formulaItems.map((i) => i.key).sort()).toEqual([
       'case-documenting-memory-subsystem:memory-subsystem-doc/complexity',
