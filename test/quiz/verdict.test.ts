@@ -124,3 +124,12 @@ describe('what a student reasonably types is read as meant', () => {
     expect(gradeAnswer(bank, 'single', '(z)').status).toBe('not-graded');
   });
 });
+
+describe('the registry and the format document agree', () => {
+  it('docs/quiz-format.md lists every registered question type in its table', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(join(fixtures, '..', '..', '..', 'docs', 'quiz-format.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    for (const type of QUESTION_TYPES) expect(rows, type).toContain(type);
+  });
+});

@@ -179,7 +179,6 @@ const variant = <T extends 'single-choice' | 'multiple-choice'>(type: T) => (cq:
 
 export const singleChoice: QuestionTypeModule<SingleChoiceQuestion, Compiled<SingleChoiceQuestion>, SingleChoiceVariant, SingleChoiceKey, Item> = {
   type: 'single-choice',
-  summary: '`choices: [{id?, text, correct?, feedback?}]`, exactly one correct; answered with a choice id (`"b"`)',
   fields: choiceFields,
   part: true,
   normalize,
@@ -209,7 +208,6 @@ export const singleChoice: QuestionTypeModule<SingleChoiceQuestion, Compiled<Sin
 
 export const multipleChoice: QuestionTypeModule<MultipleChoiceQuestion, Compiled<MultipleChoiceQuestion>, MultipleChoiceVariant, MultipleChoiceKey, Item> = {
   type: 'multiple-choice',
-  summary: 'the same choices, one or more correct; answered with a list of ids (`["a", "c"]`); net-correct credit',
   fields: choiceFields,
   part: true,
   normalize,

@@ -323,7 +323,6 @@ const wrongShape = (answer: unknown) => `expected a formula as text, e.g. "O(a·
 
 export const complexity: QuestionTypeModule<ComplexityQuestion, Compiled, ComplexityVariant, ComplexityKey, ShortAnswerItem> = {
   type: 'complexity',
-  summary: '`answer: "L·τ·d_h·n_c"` (a product, O(…) optional), `gqa?`, `aliases?`, `feedback?: [{answer, message}]`; answered with a formula as text, compared as a multiset of factors',
   fields: fields({
     answer: textSchema(),
     gqa: z.boolean({ error: 'must be true or false' }).optional(),

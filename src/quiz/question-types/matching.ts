@@ -56,7 +56,6 @@ const uniqueRights = (item: Item) => [...new Set(item.pairs.map((p) => p.right))
 
 export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVariant, MatchingKey, Item> = {
   type: 'matching',
-  summary: '`pairs: [{left, right}]`; answered with `{left: right, …}`; the fraction of pairs right',
   fields: fields({
     pairs: z
       .array(z.strictObject({ left: textOrNumber(), right: textOrNumber() }, { error: 'must be a map {left, right}' }), { error: 'must be a list of {left, right}' })

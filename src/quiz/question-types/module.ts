@@ -165,8 +165,6 @@ export interface QtiSpec {
  */
 export interface QuestionTypeModule<D extends QuestionBase = QuestionBase, C extends CompiledBase<D> = CompiledBase<D>, V extends VariantBase = VariantBase, K extends { type: string } = { type: string }, I = unknown> {
   readonly type: D['type'];
-  /** One line for the docs and `kvlab lint`'s list of types. */
-  readonly summary: string;
   /** The type's own fields (beyond id, type, points, prompt, explanation, tags, params), as schemas. */
   readonly fields: Readonly<Record<string, FieldSchema>>;
   /** Fields whose bad value does not stop the cross-field checks (they get a harmless default). */

@@ -84,7 +84,6 @@ const SAMPLED_SEEDS = 256;
 
 export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVariant, NumericKey, Item> = {
   type: 'numeric',
-  summary: '`answer` (number or expression), `tolerance: {relative}` or `{absolute}` (default relative 0.01), `unit?`, `params?`, `feedback?`; answered with a number',
   fields: fields({
     answer: numberOrExpression(),
     tolerance: z

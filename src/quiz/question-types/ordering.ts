@@ -51,7 +51,6 @@ function parse(cq: Compiled, answer: unknown): Parsed<string[]> {
 
 export const ordering: QuestionTypeModule<OrderingQuestion, Compiled, OrderingVariant, OrderingKey, Item> = {
   type: 'ordering',
-  summary: '`items` in the right order; answered with the list of items; the fraction of positions right',
   fields: fields({ items: z.array(textOrNumber(), { error: 'must be a list of items' }).min(2, { error: 'must list at least two items' }) }),
   part: true,
   compile(ctx, q, base) {

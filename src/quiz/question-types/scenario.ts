@@ -38,7 +38,6 @@ export interface Compiled extends CompiledBase<ScenarioQuestion> {
 
 export const scenario: QuestionTypeModule<ScenarioQuestion, Compiled, ScenarioVariant, ScenarioKey> = {
   type: 'scenario',
-  summary: '`context`, `parts: [question]`; answered with `{partId: answer, …}`; worth the sum of its parts',
   fields: fields({
     points: z.never({ error: "is not allowed on a scenario: its points are the sum of its parts' points" }).optional(),
     // The context carries the narrative; a scenario's own prompt is optional.

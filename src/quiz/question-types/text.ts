@@ -58,7 +58,6 @@ export const shortAnswer = {
 
 export const text: QuestionTypeModule<TextQuestion, Compiled, TextVariant, TextKey, ShortAnswerItem> = {
   type: 'text',
-  summary: '`accept: [forms]`, `match: exact|normalized` (default normalized); answered with a string',
   fields: fields({
     accept: z.array(textOrNumber(), { error: 'must be a list of accepted answers' }).min(1, { error: 'must list at least one accepted answer' }),
     match: z.enum(['exact', 'normalized'], { error: "must be 'exact' or 'normalized'" }).optional(),

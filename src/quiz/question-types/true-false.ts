@@ -19,7 +19,6 @@ export type Compiled = CompiledBase<TrueFalseQuestion>;
 
 export const trueFalse: QuestionTypeModule<TrueFalseQuestion, Compiled, TrueFalseVariant, TrueFalseKey, { answer: boolean }> = {
   type: 'true-false',
-  summary: '`answer: true|false`; answered with `true` / `false`',
   fields: fields({ answer: z.boolean({ error: 'must be true or false' }) }),
   part: true,
   compile: (_ctx, _q, base) => base,
