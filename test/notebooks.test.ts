@@ -258,7 +258,7 @@ describe('the course, executed headless', () => {
     // (not on the exercise the student is about to do).
     const first = markdownOutputs(course.notebooks[0]!.executed!).join('\n');
     expect(first).toContain('factor 2 for K and V');
-    expect(first).toMatch(/✅|⬜|not answered yet/);
+    expect(first).toMatch(/✓|○|not answered yet/);
     const feedbackOnExercise = markdownOutputs(course.notebooks[0]!.executed!).filter((md) => md.includes('**full-cache-mib**'));
     expect(feedbackOnExercise.every((md) => md.includes('not answered yet')), 'exercise 1.1 graded only as unanswered').toBe(true);
   });
@@ -333,7 +333,7 @@ describe("a student's run of notebook 1: an id with letters, a function that thr
     const line = md.split('\n').find((l) => l.includes('not graded'));
     expect(line).toMatch(/fullCacheMiB threw TypeError: Cannot read properties of undefined \(reading 'valueOf'\), at line 3 of fullCacheMiB: `return/);
     expect(md).toContain('your variant: seed 1800609850.'); // studentSeed('s01234567')
-    expect(md).toMatch(/\*\*bytes-per-token\*\* \(0 \/ \d+\)/); // the wrong quiz answer, graded
+    expect(md).toMatch(/✗ \*\*bytes-per-token\*\*: Incorrect\. Score 0\/\d+\./); // the wrong quiz answer, graded
     expect(md).toContain('# Check yourself'.slice(2)); // the last cell ran
   });
 });
