@@ -42,7 +42,7 @@ function numerics(bank: Bank): Numeric[] {
       symbols: [...Object.keys(scenario?.params ?? {}), ...Object.keys(q.params)],
       params: (seed) => {
         const v = questionVariant(bank, id, seed);
-        return scenario ? { ...v.params, ...(v.parts?.find((p) => p.id === q.id)?.params ?? {}) } : v.params;
+        return v.type === 'scenario' ? { ...v.params, ...(v.parts.find((p) => p.id === q.id)?.params ?? {}) } : v.params;
       },
       value: (seed) => {
         const k = answerKey(bank, id, seed);
