@@ -6,11 +6,7 @@
 import type { AnyCompiled } from './question-types/module.js';
 import type { Bank } from './types.js';
 
-export type CompiledParam =
-  | { name: string; kind: 'constant'; value: number }
-  | { name: string; kind: 'list'; values: readonly number[] }
-  /** value = min + i·step for i in [0, count); decimals fixes float noise (0.1·3 = 0.30000000000000004). */
-  | { name: string; kind: 'range'; min: number; step: number; count: number; decimals: number };
+export type { CompiledParam } from './compiled-param.js';
 
 export type CompiledQuestion = AnyCompiled;
 

@@ -8,13 +8,13 @@
 import { compiledQuestion, type CompiledQuestion } from './compiled.js';
 import { drawParams } from './params.js';
 import { fillTemplate } from './template.js';
-import { checkSeed } from './variant.js';
+import { checkSeed, describeKey, keyOf } from './variant.js';
 import { round4 } from './question-types/common.js';
 import { typeModule } from './question-types/registry.js';
 import { verdictText } from './verdict.js';
 import type { Bank, Verdict, VerdictStatus } from './types.js';
+import type { GradeContext } from './question-types/module.js';
 
-export { round4, describe, isPlainMap } from './question-types/common.js';
 export { withinTolerance } from './question-types/numeric.js';
 
 /** Grades one answer to one question of a bank for a seed (default 0). `undefined` means unanswered. */
@@ -26,7 +26,8 @@ export function gradeCompiled(cq: CompiledQuestion, bankId: string, answer: unkn
   const module = typeModule(cq.def.type);
   // A question without params needs no random stream to be graded.
   const values = cq.params.length === 0 ? outer : drawParams(cq, bankId, seed, outer).values;
-  const ctx = { bankId, seed, values };
+  const gradePart = (part: CompiledQuestion, partAnswer: unknown, partValues: Record<string, number>) => gradeCompiled(part, bankId, partAnswer, seed, partValues);
+  const ctx = { bankId, seed, values, gradePart };
   const scope = module.scope ? module.scope(cq, values) : values;
   const verdict = new GradedVerdict(cq, ctx, cq.def.points);
   if (cq.explanation) {
@@ -69,16 +70,16 @@ class GradedVerdict implements Verdict {
   parts?: Record<string, Verdict>;
   unknownParts?: string[];
   readonly #question: CompiledQuestion;
-  readonly #ctx: { bankId: string; seed: number; values: Record<string, number> };
+  readonly #ctx: GradeContext;
 
-  constructor(question: CompiledQuestion, ctx: { bankId: string; seed: number; values: Record<string, number> }, readonly max: number) {
+  constructor(question: CompiledQuestion, ctx: GradeContext, readonly max: number) {
     this.#question = question;
     this.#ctx = ctx;
   }
 
   get answer(): string {
-    const module = typeModule(this.#question.def.type);
-    return module.describeKey(module.key(this.#question, this.#ctx));
+    const { bankId, seed, values } = this.#ctx;
+    return describeKey(keyOf(this.#question, bankId, seed, values));
   }
 
   finish(): Verdict {

@@ -4,11 +4,17 @@
  * draws its own from its own stream ("scenarioId/partId"). Shuffles for display continue the same stream
  * after the params, so grading (which needs only the params) and display agree.
  */
-import type { CompiledParam, CompiledQuestion } from './compiled.js';
+import type { CompiledParam } from './compiled-param.js';
 import { drawFor, type Draw } from './random.js';
 
+/** What drawing needs of a compiled question: its stream and its params (any type's compiled form has them). */
+export interface ParamSource {
+  streamId: string;
+  params: readonly CompiledParam[];
+}
+
 export function drawParams(
-  cq: CompiledQuestion,
+  cq: ParamSource,
   bankId: string,
   seed: number,
   outer: Readonly<Record<string, number>> = {},

@@ -5,7 +5,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { compiledOf } from './compiled.js';
-import { gradeCompiled, isPlainMap, round4 } from './grade.js';
+import { gradeCompiled } from './grade.js';
+import { isPlainMap, round4 } from './question-types/common.js';
 import type { Bank, QuestionResult, SubmissionResult } from './types.js';
 
 const STUDENT = /^(?!\.)[A-Za-z0-9._-]{1,64}$/;

@@ -33,16 +33,18 @@ export function variantOf(cq: CompiledQuestion, bankId: string, seed: number, ou
   const own: Record<string, number> = {};
   for (const p of cq.params) own[p.name] = values[p.name]!;
   const base: VariantBase = { bank: bankId, id: q.id, seed, type: q.type, points: q.points, prompt: fillTemplate(cq.prompt, values), params: own, tags: [...q.tags] };
-  return typeModule(q.type).variant(cq, base, { bankId, seed, values, draw }) as QuestionVariant;
+  const variantOfPart = (part: CompiledQuestion, partValues: Record<string, number>) => variantOf(part, bankId, seed, partValues);
+  return typeModule(q.type).variant(cq, base, { bankId, seed, values, draw, variantOfPart }) as QuestionVariant;
 }
 
 export function keyOf(cq: CompiledQuestion, bankId: string, seed: number, outer: Record<string, number> = {}): AnswerKey {
   // A question without params needs no random stream for its key.
   const values = cq.params.length === 0 ? outer : drawParams(cq, bankId, seed, outer).values;
-  return typeModule(cq.def.type).key(cq, { bankId, seed, values }) as AnswerKey;
+  const keyOfPart = (part: CompiledQuestion, partValues: Record<string, number>) => keyOf(part, bankId, seed, partValues);
+  return typeModule(cq.def.type).key(cq, { bankId, seed, values, keyOfPart }) as AnswerKey;
 }
 
 /** A key in words, for renderers allowed to show the answer. */
 export function describeKey(key: AnswerKey): string {
-  return typeModule(key.type).describeKey(key);
+  return typeModule(key.type).describeKey(key, (part) => describeKey(part as AnswerKey));
 }

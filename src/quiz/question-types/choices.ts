@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { describe, fields, idSchema, quote, textOrNumber } from './common.js';
 import { fillTemplate, type Template } from '../template.js';
 import type { CompileContext, CompiledBase, Parsed, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../types.js';
+import type { QuestionBase, VariantBase } from '../base-types.js';
 
 export interface Choice {
   /** As written, or the letter of its position (a, b, c, …). */

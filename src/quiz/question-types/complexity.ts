@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { describe, fields, textSchema } from './common.js';
 import type { CompiledBase, Parsed, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../types.js';
+import type { QuestionBase, VariantBase } from '../base-types.js';
 import { shortAnswer, type ShortAnswerItem } from './text.js';
 
 export interface ComplexityQuestion extends QuestionBase {

@@ -8,7 +8,7 @@ import { shuffled } from '../random.js';
 import { normalizeText } from '../text.js';
 import { describe, fields, isPlainMap, numbersIn, quote, textOrNumber } from './common.js';
 import type { CompiledBase, Parsed, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../types.js';
+import type { QuestionBase, VariantBase } from '../base-types.js';
 
 export interface MatchingQuestion extends QuestionBase {
   type: 'matching';

@@ -12,8 +12,8 @@ import type { Expression } from '../expression.js';
 import type { Path, Problems } from '../problems.js';
 import type { Draw } from '../random.js';
 import type { Template } from '../template.js';
-import type { CompiledParam } from '../compiled.js';
-import type { NumberOrExpression, QuestionBase, Verdict, VariantBase } from '../types.js';
+import type { CompiledParam } from '../compiled-param.js';
+import type { NumberOrExpression, QuestionBase, Verdict, VariantBase } from '../base-types.js';
 
 /** The part of a zod schema the structure check uses (kept structural so declarations need no zod). */
 export interface FieldSchema {
@@ -59,6 +59,28 @@ export interface DrawContext {
   bankId: string;
   seed: number;
   values: Record<string, number>;
+}
+
+/*
+ * A composite type (scenario) runs the same stage on each of its parts. The engine hands it that stage in
+ * the context, so no type module imports the engine (variant.ts, grade.ts), which dispatches through the
+ * registry that lists the composite: the import graph stays acyclic.
+ */
+
+/** variant's context: the stream for shuffles, and the variant stage for a part. */
+export interface VariantContext extends DrawContext {
+  draw: Draw;
+  variantOfPart(part: AnyCompiled, values: Record<string, number>): VariantBase;
+}
+
+/** key's context: the key stage for a part. */
+export interface KeyContext extends DrawContext {
+  keyOfPart(part: AnyCompiled, values: Record<string, number>): { type: string };
+}
+
+/** grade's context: the grading stage for a part (a part's verdict, as the engine makes it). */
+export interface GradeContext extends DrawContext {
+  gradePart(part: AnyCompiled, answer: unknown, values: Record<string, number>): Verdict;
 }
 
 /** What a type's grader says of one answer (the engine turns it into a Verdict). */
@@ -182,12 +204,12 @@ export interface QuestionTypeModule<D extends QuestionBase = QuestionBase, C ext
   /** The values templates of the explanation and feedback see (numeric adds `answer`). */
   scope?(cq: C, values: Record<string, number>): Record<string, number>;
   /** What a student sees beyond the common fields. */
-  variant(cq: C, base: VariantBase, ctx: DrawContext & { draw: Draw }): V;
-  key(cq: C, ctx: DrawContext): K;
-  /** The key in words, for renderers allowed to show the answer. */
-  describeKey(key: K): string;
+  variant(cq: C, base: VariantBase, ctx: VariantContext): V;
+  key(cq: C, ctx: KeyContext): K;
+  /** The key in words, for renderers allowed to show the answer (`describePart` does it for a part's key). */
+  describeKey(key: K, describePart: (key: { type: string }) => string): string;
   /** Grades a given answer (never undefined) with the variant's values. */
-  grade(cq: C, answer: unknown, ctx: DrawContext, scope: Record<string, number>): Graded;
+  grade(cq: C, answer: unknown, ctx: GradeContext, scope: Record<string, number>): Graded;
   /** A scenario: its parts (compiled, and as variants). */
   compiledParts?(cq: C): readonly AnyCompiled[];
   variantParts?(v: V): readonly VariantBase[];
@@ -205,3 +227,10 @@ export interface QuestionTypeModule<D extends QuestionBase = QuestionBase, C ext
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = QuestionTypeModule<any, any, any, any, any>;
 export type AnyCompiled = CompiledBase<QuestionBase & { type: string }>;
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** A type module's bank form, variant and key: the unions of every type are built from these. */
+export type DefOf<M> = M extends QuestionTypeModule<infer D, any, any, any, any> ? D : never;
+export type VariantOf<M> = M extends QuestionTypeModule<any, any, infer V, any, any> ? V : never;
+export type KeyOf<M> = M extends QuestionTypeModule<any, any, any, infer K, any> ? K : never;
+/* eslint-enable @typescript-eslint/no-explicit-any */

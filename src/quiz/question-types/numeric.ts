@@ -13,8 +13,8 @@ import { drawParams, paramCount, paramValueAt } from '../params.js';
 import { fillTemplate, type Template } from '../template.js';
 import { describe, fields, numberOrExpression, positive, textSchema } from './common.js';
 import type { AnyCompiled, CompiledBase, QuestionTypeModule } from './module.js';
-import type { CompiledParam } from '../compiled.js';
-import type { NumberOrExpression, QuestionBase, VariantBase } from '../types.js';
+import type { CompiledParam } from '../compiled-param.js';
+import type { NumberOrExpression, QuestionBase, VariantBase } from '../base-types.js';
 
 export interface NumericFeedback {
   value?: NumberOrExpression;

@@ -4,30 +4,14 @@
  * finds its module here. Look-ups go through a Map, so a `type` named like an Object.prototype member
  * (`constructor`, `__proto__`, `toString`) is simply not a type.
  *
- * To add a type: write question-types/<type>.ts implementing QuestionTypeModule (module.ts), and add it
- * to the list below. docs/authoring.md walks through it.
+ * A type that may be a scenario's part is listed in part-registry.ts (add a new leaf type there); this
+ * list adds the composites. docs/authoring.md walks through adding a type.
  */
-import { trueFalse } from './true-false.js';
-import { singleChoice, multipleChoice } from './choices.js';
-import { numeric } from './numeric.js';
-import { text } from './text.js';
-import { matching } from './matching.js';
-import { ordering } from './ordering.js';
-import { complexity } from './complexity.js';
+import { PART_TYPE_MODULES } from './part-registry.js';
 import { scenario } from './scenario.js';
 import type { AnyModule } from './module.js';
 
-export const QUESTION_TYPE_MODULES = [
-  trueFalse,
-  singleChoice,
-  multipleChoice,
-  numeric,
-  text,
-  matching,
-  ordering,
-  complexity,
-  scenario,
-] as const;
+export const QUESTION_TYPE_MODULES = [...PART_TYPE_MODULES, scenario] as const;
 
 const BY_TYPE: ReadonlyMap<string, AnyModule> = new Map(QUESTION_TYPE_MODULES.map((m): [string, AnyModule] => [m.type, m]));
 

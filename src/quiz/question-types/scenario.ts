@@ -4,17 +4,15 @@
  * own; its prompt is optional). A part sees the scenario's params and draws its own from the stream
  * "scenarioId/partId". A part id the scenario does not have is reported by name, with the ids it has.
  *
- * The engine functions it calls for its parts (variantOf, keyOf, gradeCompiled) are function declarations,
- * so the import cycle through the registry is harmless; only registry.ts imports this file.
+ * Its parts go through the engine's own stages, which the engine hands in with each call (variantOfPart,
+ * keyOfPart, gradePart, describePart), so this module imports nothing of the engine.
  */
 import { z } from 'zod';
 import { fillTemplate, type Template } from '../template.js';
-import { gradeCompiled } from '../grade.js';
-import { keyOf, variantOf } from '../variant.js';
-import { typeModule } from './registry.js';
 import { describe, fields, isPlainMap, textSchema } from './common.js';
 import type { AnyCompiled, QuestionTypeModule, CompiledBase } from './module.js';
-import type { AnswerKey, PartQuestion, QuestionBase, QuestionVariant, VariantBase, Verdict } from '../types.js';
+import type { QuestionBase, VariantBase, Verdict } from '../base-types.js';
+import type { PartKey, PartQuestion, PartVariant } from './part-registry.js';
 
 export interface ScenarioQuestion extends QuestionBase {
   type: 'scenario';
@@ -25,11 +23,11 @@ export interface ScenarioQuestion extends QuestionBase {
 export interface ScenarioVariant extends VariantBase {
   type: 'scenario';
   context: string;
-  parts: Exclude<QuestionVariant, { type: 'scenario' }>[];
+  parts: PartVariant[];
 }
 export interface ScenarioKey {
   type: 'scenario';
-  answer: Record<string, Exclude<AnswerKey, { type: 'scenario' }>>;
+  answer: Record<string, PartKey>;
 }
 export interface Compiled extends CompiledBase<ScenarioQuestion> {
   context: Template;
@@ -71,21 +69,21 @@ export const scenario: QuestionTypeModule<ScenarioQuestion, Compiled, ScenarioVa
     ...base,
     type: 'scenario',
     context: fillTemplate(cq.context, ctx.values),
-    parts: cq.parts.map((part) => variantOf(part, ctx.bankId, ctx.seed, ctx.values) as Exclude<QuestionVariant, { type: 'scenario' }>),
+    parts: cq.parts.map((part) => ctx.variantOfPart(part, ctx.values) as PartVariant),
   }),
   variantParts: (v) => v.parts,
   key: (cq, ctx) => ({
     type: 'scenario',
-    answer: Object.fromEntries(cq.parts.map((p) => [p.def.id, keyOf(p, ctx.bankId, ctx.seed, ctx.values) as Exclude<AnswerKey, { type: 'scenario' }>])),
+    answer: Object.fromEntries(cq.parts.map((p) => [p.def.id, ctx.keyOfPart(p, ctx.values) as PartKey])),
   }),
-  describeKey: (key) => Object.entries(key.answer).map(([id, k]) => `${id}: ${typeModule(k.type).describeKey(k)}`).join('; '),
+  describeKey: (key, describePart) => Object.entries(key.answer).map(([id, k]) => `${id}: ${describePart(k)}`).join('; '),
   grade(cq, answer, ctx) {
     if (!isPlainMap(answer)) return { kind: 'not-graded', reason: `expected a map {partId: answer}, got ${describe(answer)}` };
     const parts: Record<string, Verdict> = {};
     const ids = new Set(cq.parts.map((p) => p.def.id));
     for (const part of cq.parts) {
       const partAnswer = Object.hasOwn(answer, part.def.id) ? answer[part.def.id] : undefined;
-      parts[part.def.id] = gradeCompiled(part, ctx.bankId, partAnswer, ctx.seed, ctx.values);
+      parts[part.def.id] = ctx.gradePart(part, partAnswer, ctx.values);
     }
     const unknownParts = Object.keys(answer).filter((id) => !ids.has(id));
     const wrong = Object.entries(parts).flatMap(([id, v]) => (v.status === 'correct' ? [] : [id]));

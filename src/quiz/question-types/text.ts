@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { normalizeText } from '../text.js';
 import { describe, fields, textOrNumber } from './common.js';
 import type { CompiledBase, GiftKit, MoodleKit, QtiKit, QtiSpec, QuestionTypeModule, XmlNode } from './module.js';
-import type { QuestionBase, VariantBase } from '../types.js';
+import type { QuestionBase, VariantBase } from '../base-types.js';
 
 export interface TextQuestion extends QuestionBase {
   type: 'text';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { describe, fields } from './common.js';
 import type { CompiledBase, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../types.js';
+import type { QuestionBase, VariantBase } from '../base-types.js';
 
 export interface TrueFalseQuestion extends QuestionBase {
   type: 'true-false';
