@@ -1,17 +1,11 @@
 /**
- * The one decode kernel every cache shares: scaled dot-product attention of one query head over the
- * prefix [0, slots) of a KV head's buffers. Each cache arranges its buffers so the pairs a query may see
- * are exactly that prefix, which is why this file knows nothing about windows, sinks or means.
- *
- * attendSlots below is the plain-TypeScript implementation, the readable reference ('js' kernel);
- * wasm/attention.wat computes the same three passes with WebAssembly SIMD ('wasm', the default where
- * the runtime supports it), over caches whose buffers live in its linear memory (wasm-kernel.ts).
+ * The decode attention arithmetic in plain TypeScript, the readable reference: scaled dot-product attention
+ * of one query head over a run of consecutive slots of a KV head's buffers. The 'js' kernel (js-kernel.ts)
+ * runs it; wasm/attention.wat computes the same three passes with WebAssembly SIMD ('wasm').
  *
  * Slot order is not time order (a ring buffer wraps around). That is fine: softmax over a set of scores
  * and the weighted sum of values do not depend on the order of the set, so the ring is never unrotated.
  */
-import type { KvCache } from './kv-cache.js';
-import type { KernelMemory } from './wasm-kernel.js';
 
 /**
  * The kernel works on blocks of slots with no leftover loop (a scalar tail after the blocked loop made
@@ -26,36 +20,11 @@ export function paddedSlots(slots: number): number {
   return (slots + SLOT_BLOCK - 1) & ~(SLOT_BLOCK - 1);
 }
 
-/** Scratch space for the kernel, allocated once and grown only when a cache grows (the full cache). */
-export class AttentionScratch {
-  /** Scores, then softmax weights, one per (padded) slot. */
-  scores: Float64Array;
-  /** The weighted sum of values for one head: [headDim]. */
-  readonly acc: Float64Array;
-
-  constructor(slots: number, headDim: number) {
-    this.scores = new Float64Array(paddedSlots(Math.max(1, slots)));
-    this.acc = new Float64Array(headDim);
-  }
-
-  /** Makes room for `slots` scores; doubles so a growing cache reallocates O(log m) times. */
-  ensure(slots: number): void {
-    const needed = paddedSlots(slots);
-    if (needed <= this.scores.length) return;
-    let size = this.scores.length;
-    while (size < needed) size *= 2;
-    this.scores = new Float64Array(size);
-  }
-}
-
 /**
  * out[outOff..outOff+headDim) = Σ_j softmax_j(q·k_j / √headDim) · v_j for slots j < `slots`.
  * keys and values are [≥ paddedSlots(slots)][headDim] (whatever the padding slots hold, they get weight
  * 0, as long as they are finite); q starts at qOff. Scratch: scores [≥ paddedSlots(slots)] and acc
- * [headDim], passed as arrays rather than as the AttentionScratch object, which measured ~10% slower.
- *
- * Three passes, each a small function of its own. None takes or returns a fractional number: V8 boxes
- * a double passed to or returned from a call it does not inline, an allocation per head per token.
+ * [headDim], passed as arrays rather than as an object, which measured ~10% slower.
  */
 export function attendSlots(
   out: Float32Array,
@@ -69,19 +38,48 @@ export function attendSlots(
   scores: Float64Array,
   acc: Float64Array,
 ): void {
+  attendRun(out, outOff, q, qOff, keys, values, 0, slots, headDim, scores, acc, unusedStats);
+}
+
+const unusedStats = new Float64Array(2);
+
+/**
+ * attendSlots over the run of slots [first, first + slots) instead of [0, slots), and leaves in stats
+ * [the largest score, Σ_j e^(score_j − largest)], which is what merging the outputs of several runs
+ * needs (kernel.ts). The buffers must hold first + paddedSlots(slots) slots.
+ *
+ * Three passes, each a small function of its own. None takes or returns a fractional number: V8 boxes
+ * a double passed to or returned from a call it does not inline, an allocation per head per token.
+ */
+export function attendRun(
+  out: Float32Array,
+  outOff: number,
+  q: Float32Array,
+  qOff: number,
+  keys: Float32Array,
+  values: Float32Array,
+  first: number,
+  slots: number,
+  headDim: number,
+  scores: Float64Array,
+  acc: Float64Array,
+  stats: Float64Array,
+): void {
   const padded = paddedSlots(slots);
-  if (slots <= 0 || keys.length < padded * headDim || values.length < padded * headDim || scores.length < padded) {
+  const end = (first + padded) * headDim;
+  if (slots <= 0 || first < 0 || keys.length < end || values.length < end || scores.length < padded) {
     noRoom(slots, padded);
   }
-  scoreSlots(scores, q, qOff, keys, slots, padded, headDim);
-  softmaxWeights(scores, padded);
-  weightedValues(out, outOff, acc, scores, values, padded, headDim);
+  const base = first * headDim;
+  scoreSlots(scores, q, qOff, keys, base, slots, padded, headDim);
+  softmaxWeights(scores, padded, stats);
+  weightedValues(out, outOff, acc, scores, values, base, padded, headDim, stats);
 }
 
 /** Kept out of attendSlots: building the message inline made the JIT compile the kernel worse. */
 function noRoom(slots: number, padded: number): never {
   if (slots <= 0) throw new RangeError('attention needs at least one slot');
-  throw new RangeError(`keys, values and scores must hold ${padded} slots (${slots} rounded up to a multiple of ${SLOT_BLOCK})`);
+  throw new RangeError(`keys, values and scores must hold ${padded} slots (${slots} rounded up to a multiple of ${SLOT_BLOCK}) from the run's first slot`);
 }
 
 /**
@@ -94,13 +92,14 @@ function scoreSlots(
   q: Float32Array,
   qOff: number,
   keys: Float32Array,
+  base: number,
   slots: number,
   padded: number,
   headDim: number,
 ): void {
   const scale = 1 / Math.sqrt(headDim);
   for (let j = 0; j < padded; j += 4) {
-    const b0 = j * headDim;
+    const b0 = base + j * headDim;
     const b1 = b0 + headDim;
     const b2 = b1 + headDim;
     const b3 = b2 + headDim;
@@ -127,9 +126,10 @@ function scoreSlots(
  * scores[j] ← exp(scores[j] − max): unnormalised weights. Subtracting the max keeps exp from overflowing;
  * weightedValues divides by their sum once, at the end, instead of once per slot.
  */
-function softmaxWeights(scores: Float64Array, padded: number): void {
+function softmaxWeights(scores: Float64Array, padded: number, stats: Float64Array): void {
   let max = -Infinity;
   for (let j = 0; j < padded; j++) if (scores[j]! > max) max = scores[j]!;
+  stats[0] = max;
   for (let j = 0; j < padded; j++) scores[j] = Math.exp(scores[j]! - max);
 }
 
@@ -143,8 +143,10 @@ function weightedValues(
   acc: Float64Array,
   weights: Float64Array,
   values: Float32Array,
+  base: number,
   padded: number,
   headDim: number,
+  stats: Float64Array,
 ): void {
   acc.fill(0);
   let sum = 0;
@@ -158,7 +160,7 @@ function weightedValues(
     const p6 = weights[j + 6]!;
     const p7 = weights[j + 7]!;
     sum += p0 + p1 + p2 + p3 + p4 + p5 + p6 + p7;
-    const b0 = j * headDim;
+    const b0 = base + j * headDim;
     const b1 = b0 + headDim;
     const b2 = b1 + headDim;
     const b3 = b2 + headDim;
@@ -173,43 +175,7 @@ function weightedValues(
         (p4 * values[b4 + e]! + p5 * values[b5 + e]! + p6 * values[b6 + e]! + p7 * values[b7 + e]!);
     }
   }
+  stats[1] = sum;
   const inv = 1 / sum;
   for (let e = 0; e < headDim; e++) out[outOff + e] = acc[e]! * inv;
-}
-
-/**
- * Decode attention of one token in one layer: each of the `heads` query heads in q ([heads][headDim])
- * attends over its KV head's attended slots; out is [heads][headDim]. With g KV heads, query head h reads
- * KV head ⌊h / (heads / g)⌋: a group of heads / g queries shares one cached pair (GQA; g = 1 is MQA).
- *
- * The cache's kernel decides who computes it: attendSlots above ('js'), or the WebAssembly SIMD kernel
- * (wasm/attention.wat, same three passes) over the cache's linear memory ('wasm'); `scratch` is the JS
- * kernel's, the WebAssembly kernel keeps its scratch in that memory.
- */
-export function attendCache(
-  out: Float32Array,
-  q: Float32Array,
-  cache: KvCache,
-  layer: number,
-  heads: number,
-  scratch: AttentionScratch,
-): void {
-  const { kvHeads, headDim } = cache.shape;
-  const group = heads / kvHeads;
-  const slots = cache.attendedSlots(layer);
-  const memory = (cache as { kernelMemory?: KernelMemory }).kernelMemory;
-  if (memory) {
-    if (slots <= 0) noRoom(slots, 0);
-    for (let h = 0; h < heads; h++) {
-      const kvHead = Math.floor(h / group);
-      memory.attend(out, h * headDim, q, h * headDim, cache.keys(layer, kvHead), cache.values(layer, kvHead), slots);
-    }
-    return;
-  }
-  scratch.ensure(slots);
-  const { scores, acc } = scratch;
-  for (let h = 0; h < heads; h++) {
-    const kvHead = Math.floor(h / group);
-    attendSlots(out, h * headDim, q, h * headDim, cache.keys(layer, kvHead), cache.values(layer, kvHead), slots, headDim, scores, acc);
-  }
 }

@@ -10,17 +10,16 @@
  * attended: a partial group is not yet a memory.
  */
 import type { CachePolicy } from '../memory/index.js';
-import type { CacheShape } from './kv-cache.js';
+import type { BufferAllocator, CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
-import type { AttentionKernel } from './wasm-kernel.js';
 
 export class CompressiveCache extends SlotCache {
   readonly window: number;
   readonly compression: number;
   readonly compressedSlots: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'compressive' }>, kernel?: AttentionKernel) {
-    super(shape, policy, policy.window + policy.compressedSlots + 1, kernel);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'compressive' }>, allocator: BufferAllocator) {
+    super(shape, policy, policy.window + policy.compressedSlots + 1, allocator);
     this.window = policy.window;
     this.compression = policy.compression;
     this.compressedSlots = policy.compressedSlots;
@@ -36,21 +35,20 @@ export class CompressiveCache extends SlotCache {
       const evicted = position - w;
       const accumulator = w + this.compressedSlots;
       this.fold(layer, localSlot, accumulator, evicted % c === 0);
-      this.positions[layer]![accumulator] = -1;
+      this.markPooled(layer, accumulator);
       if (evicted % c === c - 1) {
         const compressedSlot = w + (Math.floor(evicted / c) % this.compressedSlots);
         this.closeGroup(layer, accumulator, compressedSlot);
-        this.positions[layer]![compressedSlot] = -1;
+        this.markPooled(layer, compressedSlot);
+        // The group is closed: the accumulator holds nothing until the next pair leaves the window.
+        this.release(layer, accumulator);
       }
     }
     this.write(layer, localSlot, position, k, v);
 
-    const local = Math.min(position + 1, w);
+    // Attended: the local ring, then the compressed slots written so far (a prefix of both rings).
     const evictedSoFar = Math.max(0, position + 1 - w);
-    const compressed = Math.min(Math.floor(evictedSoFar / c), this.compressedSlots);
-    const inProgress = evictedSoFar % c === 0 ? 0 : 1;
-    this.held[layer] = local + compressed + inProgress;
-    this.attended[layer] = local + compressed;
+    this.attended[layer] = Math.min(position + 1, w) + Math.min(Math.floor(evictedSoFar / c), this.compressedSlots);
   }
 
   /** accumulator = (first ? 0 : accumulator) + slot, for keys and values of every KV head. */

@@ -8,13 +8,12 @@
  * 4e-5 at 4M (increments 1/(i + 1) shrink towards float32's resolution). A test pins the 100k bound.
  */
 import type { CachePolicy } from '../memory/index.js';
-import type { CacheShape } from './kv-cache.js';
+import type { BufferAllocator, CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
-import type { AttentionKernel } from './wasm-kernel.js';
 
 export class CumulativeCache extends SlotCache {
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'cumulative' }>, kernel?: AttentionKernel) {
-    super(shape, policy, 1, kernel);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'cumulative' }>, allocator: BufferAllocator) {
+    super(shape, policy, 1, allocator);
   }
 
   append(layer: number, k: Float32Array, v: Float32Array): void {
@@ -30,8 +29,7 @@ export class CumulativeCache extends SlotCache {
         values[d] = values[d]! + (v[from + d]! - values[d]!) * weight;
       }
     }
-    this.positions[layer]![0] = -1;
-    this.held[layer] = 1;
+    this.markPooled(layer, 0);
     this.attended[layer] = 1;
   }
 }

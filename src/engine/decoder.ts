@@ -4,93 +4,29 @@
  * projection → residual) → RMSNorm → logits with the embedding matrix reused (tied weights).
  *
  * Attention-only, no MLP: the MLP never touches the KV cache, and leaving it out keeps every FLOP of a
- * step about the thing the course measures. No positional encoding either ("NoPE"): the causal mask
- * alone orders tokens, and cached keys need no re-rotation when a window or sinks keep old ones.
+ * step about the thing the course measures. Positions are off by default ("NoPE": the causal mask alone
+ * orders tokens); config.rope turns on rotary embedding, keys rotated before caching ('absolute') or at
+ * attention time with positions numbered within the cache ('streaming'), see rope.ts.
  * Weights are seeded (rng.ts), so the same config gives the same model everywhere.
+ *
+ * The decoder owns its attention kernel (kernel.ts): the kernel allocates the cache's buffers and runs
+ * attention over them; the cache only stores.
  */
-import { capacityPairs, checkShape, type CachePolicy } from '../memory/index.js';
-import { AttentionScratch, attendCache } from './attention.js';
-import { createCache, type CacheOptions, type KvCache } from './kv-cache.js';
+import type { CachePolicy } from '../memory/index.js';
+import { cacheWith, type CacheOptions } from './create-cache.js';
+import { createKernel } from './create-kernel.js';
+import type { Kernel } from './kernel.js';
+import type { AttendedRuns, KvCache } from './kv-cache.js';
 import { matvec, rmsNorm } from './linalg.js';
-import { Rng } from './rng.js';
+import { initWeights, resolveConfig, type DecoderConfig, type DecoderWeights, type ResolvedDecoderConfig } from './model.js';
 import { prefillChunk } from './prefill.js';
-
-export interface DecoderConfig {
-  layers: number;
-  /** Query heads τ. */
-  heads: number;
-  /** KV heads g, dividing τ; defaults to τ (MHA). */
-  kvHeads?: number;
-  /** Head dimension d_h; the model width is d = τ · d_h. */
-  headDim: number;
-  /** Vocabulary size; defaults to 256. */
-  vocab?: number;
-  /** Weight seed; defaults to 0. */
-  seed?: number;
-}
-
-export type ResolvedDecoderConfig = Required<DecoderConfig>;
-
-/** The weights of one layer, row-major [out][in] so each output is one dot product. */
-export interface LayerWeights {
-  /** [heads · headDim][d] */
-  wq: Float32Array;
-  /** [kvHeads · headDim][d] */
-  wk: Float32Array;
-  /** [kvHeads · headDim][d] */
-  wv: Float32Array;
-  /** [d][heads · headDim] */
-  wo: Float32Array;
-}
-
-export interface DecoderWeights {
-  /** [vocab][d], also the output projection. */
-  embedding: Float32Array;
-  layers: LayerWeights[];
-}
-
-/** Checks a config and fills in its defaults. */
-export function resolveConfig(config: DecoderConfig): ResolvedDecoderConfig {
-  const shape = checkShape(config);
-  const vocab = config.vocab ?? 256;
-  if (!Number.isSafeInteger(vocab) || vocab <= 0) throw new RangeError(`vocab must be a whole number > 0 (got ${vocab})`);
-  return { ...shape, vocab, seed: config.seed ?? 0 };
-}
-
-/** Seeded Gaussian weights, scaled 1/√fan-in so activations keep unit size from layer to layer. */
-export function initWeights(config: ResolvedDecoderConfig): DecoderWeights {
-  const { layers, heads, kvHeads, headDim, vocab } = config;
-  const d = heads * headDim;
-  const rng = new Rng(config.seed);
-  const std = 1 / Math.sqrt(d);
-  return {
-    embedding: rng.normalArray(vocab * d),
-    layers: Array.from({ length: layers }, () => ({
-      wq: rng.normalArray(heads * headDim * d, std),
-      wk: rng.normalArray(kvHeads * headDim * d, std),
-      wv: rng.normalArray(kvHeads * headDim * d, std),
-      wo: rng.normalArray(d * heads * headDim, 1 / Math.sqrt(heads * headDim)),
-    })),
-  };
-}
-
-/**
- * Floating-point operations of one decode step with `attendedSlots` pairs attended in every layer,
- * counting 2 per multiply-add: per layer the Q, K and V projections 2·d·(τ + 2g)·d_h, the scores q·k
- * 2·τ·d_h·n, the weighted sum of values 2·τ·d_h·n and the output projection 2·τ·d_h·d; then the logits
- * 2·vocab·d. Norms, softmax exponentials and residual adds are O(d + τ·n) and not counted.
- */
-export function decodeStepFlops(config: ResolvedDecoderConfig, attendedSlots: number): number {
-  const { layers, heads, kvHeads, headDim, vocab } = config;
-  const d = heads * headDim;
-  const perLayer =
-    2 * d * (heads + 2 * kvHeads) * headDim + 2 * 2 * heads * headDim * attendedSlots + 2 * heads * headDim * d;
-  return layers * perLayer + 2 * vocab * d;
-}
+import { RopeAngles, RopeTable, rotateHead, rotateHeads } from './rope.js';
 
 export class Decoder {
   readonly config: ResolvedDecoderConfig;
   readonly weights: DecoderWeights;
+  /** The attention kernel: allocated the cache's buffers, runs attention over them. */
+  readonly kernel: Kernel;
   readonly cache: KvCache;
   // Activations of one token, allocated once: the decode step allocates nothing.
   private readonly x: Float32Array; // [d] residual stream
@@ -101,13 +37,18 @@ export class Decoder {
   private readonly att: Float32Array; // [heads][headDim]
   private readonly proj: Float32Array; // [d]
   private readonly logits: Float32Array; // [vocab]
-  private readonly scratch: AttentionScratch;
+  private readonly angles: RopeAngles | undefined;
+  private readonly streaming: StreamingPositions | undefined;
 
   constructor(config: DecoderConfig, policy: CachePolicy, weights?: DecoderWeights, options: CacheOptions = {}) {
     this.config = resolveConfig(config);
-    const { layers, heads, kvHeads, headDim, vocab } = this.config;
+    const { layers, heads, kvHeads, headDim, vocab, rope, ropeBase } = this.config;
     this.weights = weights ?? initWeights(this.config);
-    this.cache = createCache({ layers, kvHeads, headDim }, policy, options);
+    this.kernel = createKernel(options.kernel);
+    this.cache = cacheWith({ layers, kvHeads, headDim }, policy, this.kernel, options.blockSize);
+    if (rope === 'streaming' && policy.kind !== 'full' && policy.kind !== 'window' && policy.kind !== 'sinks') {
+      throw new RangeError(`rope 'streaming' numbers positions within the cache: use a full, window or sinks cache, not ${policy.kind}`);
+    }
     const d = heads * headDim;
     this.x = new Float32Array(d);
     this.xn = new Float32Array(d);
@@ -117,9 +58,8 @@ export class Decoder {
     this.att = new Float32Array(heads * headDim);
     this.proj = new Float32Array(d);
     this.logits = new Float32Array(vocab);
-    // Sized for the cache's capacity; a full cache's scratch grows with it.
-    const capacity = capacityPairs(policy);
-    this.scratch = new AttentionScratch(Number.isFinite(capacity) ? capacity : 16, headDim);
+    this.angles = rope === 'absolute' ? new RopeAngles(headDim, ropeBase) : undefined;
+    this.streaming = rope === 'streaming' ? new StreamingPositions(this.config, policy, this.kernel) : undefined;
   }
 
   /** Tokens seen so far, m. */
@@ -140,7 +80,9 @@ export class Decoder {
     const { layers, heads, kvHeads, headDim, vocab } = this.config;
     checkToken(token, vocab);
     const d = heads * headDim;
-    const { x, xn, q, k, v, att, proj } = this;
+    const { x, xn, q, k, v, att, proj, angles, streaming } = this;
+    const position = this.cache.tokens;
+    angles?.at(position);
     const embedding = this.weights.embedding;
     // A loop, not set(subarray(…)): subarray would allocate a view object every token.
     for (let i = 0; i < d; i++) x[i] = embedding[token * d + i]!;
@@ -150,9 +92,15 @@ export class Decoder {
       matvec(q, 0, w.wq, xn, 0, heads * headDim, d);
       matvec(k, 0, w.wk, xn, 0, kvHeads * headDim, d);
       matvec(v, 0, w.wv, xn, 0, kvHeads * headDim, d);
+      if (angles) {
+        // Rotated at the absolute position, once: the cached key is final, a ring never re-rotates it.
+        rotateHeads(q, 0, heads, headDim, angles);
+        rotateHeads(k, 0, kvHeads, headDim, angles);
+      }
       // Cache first, then attend: the token sees itself, as the causal mask j ≤ i says.
       this.cache.append(l, k, v);
-      attendCache(att, q, this.cache, l, heads, this.scratch);
+      if (streaming) streaming.attend(att, q, this.cache, l, position + 1);
+      else this.kernel.attend(att, q, this.cache, l, heads);
       matvec(proj, 0, w.wo, att, 0, d, heads * headDim);
       for (let i = 0; i < d; i++) x[i] = x[i]! + proj[i]!;
     }
@@ -163,8 +111,8 @@ export class Decoder {
 
   /**
    * Runs a prompt through the model and returns the logits after every position, [tokens.length][vocab].
-   * Full, window and sinks caches take it in chunks of `chunk` tokens in matrix form (prefill.ts);
-   * the averaging memories change state with every token, so they step.
+   * Full, window and sinks caches (paged or not) take it in chunks of `chunk` tokens in matrix form
+   * (prefill.ts); the averaging memories change state with every token, so they step.
    */
   prefill(tokens: readonly number[], chunk = Math.max(1, tokens.length)): Float32Array {
     const { vocab } = this.config;
@@ -185,8 +133,79 @@ export class Decoder {
 }
 
 /**
- * A decoder with seeded weights and a cache of the given policy; options.kernel picks the decode attention
- * kernel ('wasm' by default where the runtime has WebAssembly SIMD, 'js' for the plain-TypeScript one).
+ * StreamingLLM's positions at decode: the cache holds unrotated keys; each step, every attended key is
+ * rotated at its position within the cache (sinks first, then the window in order) into a scratch copy
+ * the kernel allocated, its value copied beside it (the wasm kernel reads one linear memory), and the
+ * query rotated at the last cache position. O(g·n·d_h) extra per layer and step, the price of the scheme.
+ */
+class StreamingPositions {
+  private readonly table: RopeTable;
+  private scratch: Float32Array[] = [];
+  private capacity = 0;
+  private readonly qRot: Float32Array;
+  private readonly oneRun: AttendedRuns = { count: 1, starts: new Int32Array(1), ends: new Int32Array(1) };
+  private readonly sinks: number;
+
+  constructor(
+    private readonly config: ResolvedDecoderConfig,
+    policy: CachePolicy,
+    private readonly kernel: Kernel,
+  ) {
+    this.table = new RopeTable(config.headDim, config.ropeBase);
+    this.qRot = new Float32Array(config.heads * config.headDim);
+    this.sinks = policy.kind === 'sinks' ? policy.sinks : 0;
+  }
+
+  /** Attention of the token at sequence length m (its own pair already appended) in one layer. */
+  attend(out: Float32Array, q: Float32Array, cache: KvCache, layer: number, m: number): void {
+    const { heads, kvHeads, headDim } = this.config;
+    const n = cache.attendedPairs(layer);
+    this.ensure(n);
+    const half = headDim / 2;
+    const { cos, sin } = this.table;
+    // Cache positions: a sink keeps its own (0..s−1); the recent pairs, positions w0..m−1, become s..n−1.
+    const s = Math.min(this.sinks, m);
+    const w0 = m - (n - s);
+    const runs = cache.attendedRuns(layer);
+    for (let g = 0; g < kvHeads; g++) {
+      const keys = cache.keys(layer, g);
+      const values = cache.values(layer, g);
+      const rotated = this.scratch[2 * g]!;
+      const copied = this.scratch[2 * g + 1]!;
+      let r = 0;
+      for (let run = 0; run < runs.count; run++) {
+        for (let slot = runs.starts[run]!; slot < runs.ends[run]!; slot++) {
+          const p = cache.positionAt(layer, slot);
+          const c = p < s ? p : s + (p - w0);
+          rotateHead(rotated, r * headDim, keys, slot * headDim, headDim, cos, sin, c * half);
+          for (let e = 0; e < headDim; e++) copied[r * headDim + e] = values[slot * headDim + e]!;
+          r += 1;
+        }
+      }
+    }
+    // The query is the newest token: the last cache position, n − 1.
+    for (let h = 0; h < heads; h++) rotateHead(this.qRot, h * headDim, q, h * headDim, headDim, cos, sin, (n - 1) * half);
+    this.oneRun.ends[0] = n;
+    const group = heads / kvHeads;
+    for (let h = 0; h < heads; h++) {
+      const g = Math.floor(h / group);
+      this.kernel.attendHead(out, h * headDim, this.qRot, h * headDim, this.scratch[2 * g]!, this.scratch[2 * g + 1]!, this.oneRun, headDim);
+    }
+  }
+
+  /** Room for n pairs (doubling, for a full cache that keeps growing). */
+  private ensure(n: number): void {
+    this.table.ensure(n);
+    if (n <= this.capacity) return;
+    this.capacity = Math.max(n, 2 * this.capacity, 16);
+    this.scratch = this.kernel.allocate(this.config.headDim, this.capacity, 2 * this.config.kvHeads);
+  }
+}
+
+/**
+ * A decoder with seeded weights and a cache of the given policy; options.kernel picks the attention
+ * kernel ('wasm' by default where the runtime has WebAssembly SIMD, 'js' for the plain-TypeScript one),
+ * options.blockSize stores the cache in blocks (paged-cache.ts).
  */
 export function createDecoder(config: DecoderConfig, policy: CachePolicy, options: CacheOptions = {}): Decoder {
   return new Decoder(config, policy, undefined, options);

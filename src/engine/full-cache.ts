@@ -1,12 +1,11 @@
 /**
  * The full cache: every pair of every token, slot = position. Memory grows linearly with m, O(L·g·d_h·m).
  * Buffers double when full, as a dynamic array does, so appends stay O(1) amortised; heldBytes counts the
- * live slots and reservedBytes the doubled capacity.
+ * written slots and reservedBytes the doubled capacity.
  */
 import type { CachePolicy } from '../memory/index.js';
-import type { CacheShape } from './kv-cache.js';
+import type { BufferAllocator, CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
-import type { AttentionKernel } from './wasm-kernel.js';
 
 /** Slots a full cache starts with before its first doubling. */
 const INITIAL_SLOTS = 16;
@@ -14,8 +13,8 @@ const INITIAL_SLOTS = 16;
 export class FullCache extends SlotCache {
   private capacity: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'full' }>, kernel?: AttentionKernel, initialSlots = INITIAL_SLOTS) {
-    super(shape, policy, initialSlots, kernel);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'full' }>, allocator: BufferAllocator, initialSlots = INITIAL_SLOTS) {
+    super(shape, policy, initialSlots, allocator);
     this.capacity = initialSlots;
   }
 
@@ -26,7 +25,6 @@ export class FullCache extends SlotCache {
       this.allocate(this.capacity);
     }
     this.write(layer, position, position, k, v);
-    this.held[layer] = position + 1;
     this.attended[layer] = position + 1;
   }
 }

@@ -1,20 +1,24 @@
-/** The engine: a tiny decoder, its KV caches (one file each), prefill, the float64 reference, simulate. */
-export type { CacheOptions, CacheShape, KvCache } from './kv-cache.js';
-export { defaultKernel, wasmSimdSupported, type AttentionKernel } from './wasm-kernel.js';
-export { createCache } from './kv-cache.js';
-export { attendCache, attendSlots, AttentionScratch, paddedSlots, SLOT_BLOCK } from './attention.js';
+/** The engine: a tiny decoder, its attention kernels, its KV caches (one file each), prefill, the float64 reference, simulate. */
+export type { AttendedRuns, BufferAllocator, CacheShape, KvCache } from './kv-cache.js';
+export { Kernel, type AttentionKernel } from './kernel.js';
+export { createKernel, defaultKernel } from './create-kernel.js';
+export { wasmSimdSupported } from './wasm-kernel.js';
+export { createCache, type CacheOptions } from './create-cache.js';
+export { PagedCache, type PagedPolicy } from './paged-cache.js';
+export { attendSlots, paddedSlots, SLOT_BLOCK } from './attention.js';
 export {
-  Decoder,
-  createDecoder,
   decodeStepFlops,
   resolveConfig,
   type DecoderConfig,
   type DecoderWeights,
   type LayerWeights,
+  type PositionEncoding,
   type ResolvedDecoderConfig,
-} from './decoder.js';
+} from './model.js';
+export { Decoder, createDecoder } from './decoder.js';
 export { keyVisible } from './prefill.js';
+export { RopeAngles, RopeTable, rotateHead, ROPE_BASE } from './rope.js';
 export { attendReference, checkAttendShapes } from './reference.js';
-export { simulate, type SimulateOptions, type SimulatePoint, type SimulateResult } from './simulate.js';
+export { externalBytes, simulate, type SimulateOptions, type SimulatePoint, type SimulateResult } from './simulate.js';
 export { Rng } from './rng.js';
 export { dot4, matvec } from './linalg.js';

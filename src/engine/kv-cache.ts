@@ -1,20 +1,15 @@
 /**
- * The KV-cache interface every memory design implements, and createCache, which picks one by policy.
+ * The KV-cache interface every memory design implements: storage only. The attention kernel that reads a
+ * cache (kernel.ts) also allocates its buffers, through the BufferAllocator a cache is built with;
+ * create-cache.ts picks a design by policy.
  *
  * Layout shared by all caches: per (layer, KV head) one keys buffer and one values buffer of
- * [slots][headDim] float32, allocated once. Whatever a design keeps, the pairs a query attends over are
- * always the prefix [0, attendedSlots(layer)) of those buffers, so one kernel (attention.ts) serves all.
- * How many pairs each design holds is defined in ../memory/policy.ts; the tests check heldBytes() against
- * policyBytes(shape, policy, tokens, 'fp32') after every token.
+ * [slots][headDim] float32. A query attends over runs of consecutive slots of those buffers: one run
+ * [0, attendedPairs) for every design but the paged one, whose live blocks are several runs.
+ * How many pairs each design holds is defined in ../memory/policy.ts (heldPairs, attendedPairs); the
+ * caches count theirs from their own slots, and the tests compare the two after every token.
  */
 import type { CachePolicy } from '../memory/index.js';
-import { FullCache } from './full-cache.js';
-import { WindowCache } from './window-cache.js';
-import { SinksCache } from './sinks-cache.js';
-import { MovingAverageCache } from './moving-average-cache.js';
-import { CumulativeCache } from './cumulative-cache.js';
-import { CompressiveCache } from './compressive-cache.js';
-import type { AttentionKernel } from './wasm-kernel.js';
 
 /** The part of a model's shape a cache depends on: no query heads, since queries are never cached. */
 export interface CacheShape {
@@ -25,58 +20,48 @@ export interface CacheShape {
   headDim: number;
 }
 
+/** Where a cache gets its buffers: the kernel that will read them (kernel.ts). */
+export interface BufferAllocator {
+  /** `count` zeroed float32 buffers of [paddedSlots(slots)][headDim]. */
+  allocate(headDim: number, slots: number, count: number): Float32Array[];
+}
+
+/**
+ * The slots a query attends over, as runs of consecutive slots: run r is [starts[r], ends[r]). The
+ * object is the cache's own, updated as it appends: read it, do not keep it.
+ */
+export interface AttendedRuns {
+  count: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+}
+
 export interface KvCache {
   readonly policy: CachePolicy;
   readonly shape: Readonly<CacheShape>;
   /** Tokens the last layer has taken: the sequence length m once a step has gone through every layer. */
   readonly tokens: number;
-  /** The decode attention kernel attendCache runs over this cache. */
-  readonly kernel: AttentionKernel;
   /**
    * Stores one token's keys and values in one layer; k and v hold [kvHeads][headDim] from index 0.
    * Each layer takes its tokens in sequence order (a decode step appends to layers 0, 1, …, L − 1).
    */
   append(layer: number, k: Float32Array, v: Float32Array): void;
-  /** How many slots, from slot 0, a query in this layer attends over. */
-  attendedSlots(layer: number): number;
+  /** Pairs a query in this layer attends over now: the total length of its runs. */
+  attendedPairs(layer: number): number;
+  /** The slots a query in this layer attends over. */
+  attendedRuns(layer: number): AttendedRuns;
   /** Keys of one KV head, [slots][headDim]. A growing cache replaces its buffers, so fetch them per step. */
   keys(layer: number, kvHead: number): Float32Array;
   /** Values of one KV head, [slots][headDim]. */
   values(layer: number, kvHead: number): Float32Array;
-  /**
-   * The sequence position (0-based) each attended slot holds, in slot order; −1 for a slot that pools
-   * several tokens (a mean). For masks in prefill and for showing what the cache keeps, not for decode.
-   */
+  /** The sequence position (0-based) a slot holds; −1 for a slot that pools several tokens (a mean) or none. */
+  positionAt(layer: number, slot: number): number;
+  /** The positions of the attended slots, run by run: for masks in prefill and for showing what the cache keeps. */
   slotPositions(layer: number): number[];
-  /** Bytes of the pairs the cache holds now, counted from its float32 buffers: live slots only. */
+  /** Pairs this layer holds now, attended or not: counted from the slots the cache has written and not yet freed. */
+  heldPairs(layer: number): number;
+  /** Bytes of the pairs the cache holds now (heldPairs of each layer × the bytes of a slot in its buffers). */
   heldBytes(): number;
   /** Bytes its buffers occupy, live or not (the full cache over-allocates as it doubles). */
   reservedBytes(): number;
-}
-
-export interface CacheOptions {
-  /**
-   * The decode attention kernel: 'wasm' (WebAssembly SIMD, the buffers then live in its linear memory)
-   * or 'js' (plain TypeScript, the readable reference). Default: 'wasm' where the runtime supports it.
-   */
-  kernel?: AttentionKernel;
-}
-
-/** A cache of the policy's kind for a model of this shape, its buffers allocated up front. */
-export function createCache(shape: CacheShape, policy: CachePolicy, options: CacheOptions = {}): KvCache {
-  const { kernel } = options;
-  switch (policy.kind) {
-    case 'full':
-      return new FullCache(shape, policy, kernel);
-    case 'window':
-      return new WindowCache(shape, policy, kernel);
-    case 'sinks':
-      return new SinksCache(shape, policy, kernel);
-    case 'moving-average':
-      return new MovingAverageCache(shape, policy, kernel);
-    case 'cumulative':
-      return new CumulativeCache(shape, policy, kernel);
-    case 'compressive':
-      return new CompressiveCache(shape, policy, kernel);
-  }
 }

@@ -9,17 +9,16 @@
  * from it: O(W·d_h) once every W tokens, still O(d_h) per token on average.
  */
 import type { CachePolicy } from '../memory/index.js';
-import type { CacheShape } from './kv-cache.js';
+import type { BufferAllocator, CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
-import type { AttentionKernel } from './wasm-kernel.js';
 
 export class MovingAverageCache extends SlotCache {
   readonly window: number;
   /** Column sums while re-summing: [headDim]. */
   private readonly sum: Float64Array;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'moving-average' }>, kernel?: AttentionKernel) {
-    super(shape, policy, policy.window + 1, kernel);
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'moving-average' }>, allocator: BufferAllocator) {
+    super(shape, policy, policy.window + 1, allocator);
     this.window = policy.window;
     this.sum = new Float64Array(shape.headDim);
   }
@@ -34,9 +33,8 @@ export class MovingAverageCache extends SlotCache {
       this.slide(this.valueBuffers[layer * kvHeads + h]!, v, h * headDim, ringSlot * headDim, position);
     }
     this.write(layer, ringSlot, position, k, v);
-    this.positions[layer]![0] = -1;
+    this.markPooled(layer, 0);
     if ((position + 1) % w === 0) this.resum(layer);
-    this.held[layer] = Math.min(position + 1, w) + 1;
     this.attended[layer] = 1;
   }
 

@@ -5,18 +5,17 @@
  * leave the window. Memory is constant once m ≥ S + n.
  */
 import { windowSlots, type CachePolicy } from '../memory/index.js';
-import type { CacheShape } from './kv-cache.js';
+import type { BufferAllocator, CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
-import type { AttentionKernel } from './wasm-kernel.js';
 
 export class SinksCache extends SlotCache {
   readonly sinks: number;
   /** Ring size n of the window part. */
   readonly ringSlots: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'sinks' }>, kernel?: AttentionKernel) {
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'sinks' }>, allocator: BufferAllocator) {
     const ring = windowSlots(policy.window, policy.convention);
-    super(shape, policy, policy.sinks + ring, kernel);
+    super(shape, policy, policy.sinks + ring, allocator);
     this.sinks = policy.sinks;
     this.ringSlots = ring;
   }
@@ -25,8 +24,6 @@ export class SinksCache extends SlotCache {
     const position = this.nextPosition(layer);
     const slot = position < this.sinks ? position : this.sinks + ((position - this.sinks) % this.ringSlots);
     this.write(layer, slot, position, k, v);
-    const live = Math.min(position + 1, this.sinks + this.ringSlots);
-    this.held[layer] = live;
-    this.attended[layer] = live;
+    this.attended[layer] = Math.min(position + 1, this.sinks + this.ringSlots);
   }
 }

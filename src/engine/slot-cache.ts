@@ -1,11 +1,13 @@
 /**
- * The base of every cache: buffers, counters and the slot write; a subclass decides which slot a token goes
- * to and which prefix a query sees.
+ * The base of every cache: buffers, positions, occupancy and the slot write; a subclass decides which
+ * slot a token goes to and which slots a query sees.
+ *
+ * What the cache holds is measured, not restated: every slot has an occupancy flag, set when the cache
+ * writes a pair into it and cleared when it frees one, and heldPairs counts the flags. The memory module's
+ * formula (../memory/policy.ts) is never consulted here, so comparing the two tests something.
  */
 import { MemoryInputError, policyProblems, type CachePolicy } from '../memory/index.js';
-import type { CacheShape, KvCache } from './kv-cache.js';
-import { paddedSlots } from './attention.js';
-import { KernelMemory, resolveKernel, type AttentionKernel } from './wasm-kernel.js';
+import type { AttendedRuns, BufferAllocator, CacheShape, KvCache } from './kv-cache.js';
 
 export abstract class SlotCache implements KvCache {
   readonly shape: Readonly<CacheShape>;
@@ -14,60 +16,50 @@ export abstract class SlotCache implements KvCache {
   protected valueBuffers: Float32Array[] = [];
   /** [layer] → the position each slot holds (−1: pooled, or empty). */
   protected positions: Float64Array[] = [];
+  /** [layer] → 1 where the slot holds a pair, 0 where it is empty or freed. */
+  protected occupied: Uint8Array[] = [];
   // Counters per layer as plain arrays of small integers, not Float64Arrays: V8 keeps small integers
   // unboxed, while a double returned from a method it does not inline is boxed, one allocation per call.
   /** Tokens appended so far, per layer. */
   protected readonly appended: number[];
-  /** Live slots per layer: the pairs held, attended or not. */
-  protected readonly held: number[];
-  /** Attended slots per layer: a prefix of the buffers. */
+  /** Attended slots per layer: the run [0, attended) of the buffers. */
   protected readonly attended: number[];
-  readonly kernel: AttentionKernel;
-  /**
-   * With the WebAssembly kernel, the linear memory the buffers live in (wasm-kernel.ts); undefined
-   * with the JS kernel, whose buffers are ordinary Float32Arrays.
-   */
-  kernelMemory: KernelMemory | undefined;
+  /** [layer] → its runs; one prefix run here, a paged cache keeps several. */
+  protected readonly runs: AttendedRuns[];
 
   constructor(
     shape: CacheShape,
     readonly policy: CachePolicy,
     slots: number,
-    kernel?: AttentionKernel,
+    protected readonly allocator: BufferAllocator,
   ) {
     this.shape = checkCacheShape(shape);
-    this.kernel = resolveKernel(kernel);
     const problems = policyProblems(policy);
     if (problems.length > 0) throw new MemoryInputError(policy.kind, problems.join('; '));
     this.appended = new Array<number>(shape.layers).fill(0);
-    this.held = new Array<number>(shape.layers).fill(0);
     this.attended = new Array<number>(shape.layers).fill(0);
+    this.runs = Array.from({ length: shape.layers }, () => ({ count: 0, starts: new Int32Array(1), ends: new Int32Array(1) }));
     this.allocate(slots);
   }
 
   /**
-   * (Re)allocates every buffer with room for `slots` pairs, keeping what the old buffers held. Rounded up
-   * to whole blocks of the attention kernel (attention.ts): up to SLOT_BLOCK − 1 padding slots, reserved
-   * but never held.
+   * (Re)allocates every buffer with room for `slots` pairs through the allocator (the kernel, which pads
+   * to whole blocks of its loops: padding slots are reserved but never held), keeping what the old
+   * buffers, positions and occupancy held.
    */
   protected allocate(usableSlots: number): void {
     const { layers, kvHeads, headDim } = this.shape;
-    const slots = paddedSlots(usableSlots);
-    // The WebAssembly kernel reads only its own memory, so its buffers are views on a new one (the old
-    // contents copied over below, as grow() copies into a bigger Float32Array).
-    const memory = this.kernel === 'wasm' ? new KernelMemory(headDim, slots, 2 * layers * kvHeads) : undefined;
+    const buffers = this.allocator.allocate(headDim, usableSlots, 2 * layers * kvHeads);
+    const slots = buffers[0]!.length / headDim;
     for (let l = 0; l < layers; l++) {
-      const pos = new Float64Array(slots).fill(-1);
-      const old = this.positions[l];
-      if (old) pos.set(old.subarray(0, Math.min(old.length, slots)));
-      this.positions[l] = pos;
+      this.positions[l] = grow(this.positions[l], new Float64Array(slots).fill(-1));
+      this.occupied[l] = grow(this.occupied[l], new Uint8Array(slots));
       for (let h = 0; h < kvHeads; h++) {
         const i = l * kvHeads + h;
-        this.keyBuffers[i] = grow(this.keyBuffers[i], slots * headDim, memory?.buffers[2 * i]);
-        this.valueBuffers[i] = grow(this.valueBuffers[i], slots * headDim, memory?.buffers[2 * i + 1]);
+        this.keyBuffers[i] = grow(this.keyBuffers[i], buffers[2 * i]!);
+        this.valueBuffers[i] = grow(this.valueBuffers[i], buffers[2 * i + 1]!);
       }
     }
-    this.kernelMemory = memory;
   }
 
   get tokens(): number {
@@ -76,8 +68,16 @@ export abstract class SlotCache implements KvCache {
 
   abstract append(layer: number, k: Float32Array, v: Float32Array): void;
 
-  attendedSlots(layer: number): number {
+  attendedPairs(layer: number): number {
     return this.attended[layer]!;
+  }
+
+  attendedRuns(layer: number): AttendedRuns {
+    const runs = this.runs[layer]!;
+    const n = this.attended[layer]!;
+    runs.count = n > 0 ? 1 : 0;
+    runs.ends[0] = n;
+    return runs;
   }
 
   keys(layer: number, kvHead: number): Float32Array {
@@ -88,19 +88,33 @@ export abstract class SlotCache implements KvCache {
     return this.valueBuffers[layer * this.shape.kvHeads + kvHead]!;
   }
 
+  positionAt(layer: number, slot: number): number {
+    return this.positions[layer]![slot]!;
+  }
+
   slotPositions(layer: number): number[] {
-    return Array.from(this.positions[layer]!.subarray(0, this.attended[layer]));
+    const runs = this.attendedRuns(layer);
+    const out: number[] = [];
+    for (let r = 0; r < runs.count; r++) {
+      for (let s = runs.starts[r]!; s < runs.ends[r]!; s++) out.push(this.positions[layer]![s]!);
+    }
+    return out;
+  }
+
+  heldPairs(layer: number): number {
+    let held = 0;
+    for (const flag of this.occupied[layer]!) held += flag;
+    return held;
   }
 
   heldBytes(): number {
-    // Live slots × the bytes one slot takes in each buffer, summed over every keys and values buffer.
+    // Held slots × the bytes one slot takes in each of the layer's keys and values buffers.
+    const { layers, kvHeads, headDim } = this.shape;
     let bytes = 0;
-    for (let l = 0; l < this.shape.layers; l++) {
-      for (let h = 0; h < this.shape.kvHeads; h++) {
-        const i = l * this.shape.kvHeads + h;
-        for (const buffer of [this.keyBuffers[i]!, this.valueBuffers[i]!]) {
-          bytes += this.held[l]! * this.shape.headDim * buffer.BYTES_PER_ELEMENT;
-        }
+    for (let l = 0; l < layers; l++) {
+      const held = this.heldPairs(l);
+      for (let h = 0; h < kvHeads; h++) {
+        for (const buffer of [this.keys(l, h), this.values(l, h)]) bytes += held * headDim * buffer.BYTES_PER_ELEMENT;
       }
     }
     return bytes;
@@ -138,14 +152,26 @@ export abstract class SlotCache implements KvCache {
       }
     }
     this.positions[layer]![slot] = position;
+    this.occupied[layer]![slot] = 1;
+  }
+
+  /** Marks a slot as holding a pooled pair (a mean the cache wrote in place): held, no single position. */
+  protected markPooled(layer: number, slot: number): void {
+    this.positions[layer]![slot] = -1;
+    this.occupied[layer]![slot] = 1;
+  }
+
+  /** Frees a slot: it no longer holds a pair (its bytes stay reserved). */
+  protected release(layer: number, slot: number): void {
+    this.positions[layer]![slot] = -1;
+    this.occupied[layer]![slot] = 0;
   }
 }
 
-/** A buffer of `length` floats (`into` if given) holding what `old` held. */
-function grow(old: Float32Array | undefined, length: number, into?: Float32Array): Float32Array {
-  const next = into ?? new Float32Array(length);
-  if (old) next.set(old.subarray(0, Math.min(old.length, length)));
-  return next;
+/** `into`, holding what `old` held (as much as fits). */
+function grow<T extends Float32Array | Float64Array | Uint8Array>(old: T | undefined, into: T): T {
+  if (old) into.set(old.subarray(0, Math.min(old.length, into.length)) as never);
+  return into;
 }
 
 function checkCacheShape(shape: CacheShape): CacheShape {

@@ -1,23 +1,19 @@
 /**
- * The WebAssembly SIMD attention kernel (wasm/attention.wat) and the linear memory it works in.
+ * The 'wasm' attention kernel: wasm/attention.wat, WebAssembly SIMD, and the linear memories it works in.
  *
- * Design: a WebAssembly function can read only its own linear memory, so a cache that wants the fast
- * kernel keeps its keys and values there. KernelMemory is one WebAssembly.Memory per cache, laid out
+ * A WebAssembly function reads only its own linear memory, so this kernel's allocate() makes one
+ * WebAssembly.Memory per call (an arena) laid out
  *
- *   [q: headDim][out: headDim][weights: padded slots][keys and values: buffers × slots × headDim]
+ *   [q: headDim][out: headDim + 2][weights: padded slots][buffers: count × padded slots × headDim]
  *
- * and the cache's buffers are Float32Array views on it: the same typed arrays the JS kernel, prefill and
- * heldBytes() read, so nothing is copied per token except one query head in and one output head out
- * (2·headDim floats, independent of how many slots are attended). A full cache that doubles makes a new
- * KernelMemory and copies its pairs over, as it would copy into a bigger Float32Array; memory.grow()
- * would detach every view instead.
- *
- * The projections (matvec) stay in JavaScript: see README "The engine" for the measured split.
+ * and returns Float32Array views on it: the same typed arrays the JS kernel, prefill and the caches read,
+ * so nothing is copied per token except one query head in and one output head out (2·headDim floats,
+ * independent of how many slots are attended). A full cache that doubles allocates a new arena and copies
+ * its pairs over, as it would copy into a bigger Float32Array; memory.grow() would detach every view.
  */
 import { WASM_BASE64 } from './wasm/attention.wasm.js';
-
-/** Which decode attention kernel a cache uses: plain TypeScript (attention.ts) or WebAssembly SIMD. */
-export type AttentionKernel = 'js' | 'wasm';
+import { paddedSlots } from './attention.js';
+import { Kernel } from './kernel.js';
 
 // The few WebAssembly types used here, declared locally: ES2022's lib and @types/node 20 have none, and
 // keeping them out of the public .d.ts keeps it valid whatever lib a reader compiles with.
@@ -36,69 +32,99 @@ const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 const bytes = Uint8Array.from(Buffer.from(WASM_BASE64, 'base64'));
 /** True when this runtime has WebAssembly with the SIMD proposal (Node ≥ 16.4 does). */
 export const wasmSimdSupported: boolean = wasmApi !== undefined && wasmApi.validate(bytes);
-/** Compiled once, instantiated per memory (cheap: instantiation links, it does not compile). */
+/** Compiled once, instantiated per arena (cheap: instantiation links, it does not compile). */
 let compiled: object | undefined;
-
-/** The kernel used when none is asked for: WebAssembly SIMD where the runtime validates it. */
-export function defaultKernel(): AttentionKernel {
-  return wasmSimdSupported ? 'wasm' : 'js';
-}
-
-/** Checks a kernel name (from options or the command line) and that this runtime can run it. */
-export function resolveKernel(kernel: AttentionKernel | undefined): AttentionKernel {
-  if (kernel === undefined) return defaultKernel();
-  if (kernel !== 'js' && kernel !== 'wasm') throw new RangeError(`kernel must be 'js' or 'wasm' (got ${String(kernel)})`);
-  if (kernel === 'wasm' && !wasmSimdSupported) throw new RangeError("kernel 'wasm' needs WebAssembly SIMD, which this runtime lacks; use 'js'");
-  return kernel;
-}
 
 const PAGE_BYTES = 65536;
 /** Byte offsets rounded up to 16, so every region starts on a v128 boundary. */
-const align16 = (bytes: number) => (bytes + 15) & ~15;
+const align16 = (n: number) => (n + 15) & ~15;
 
-export class KernelMemory {
-  /** The cache's keys and values buffers, [buffers][slots · headDim], views on the memory. */
+/** One linear memory, the kernel instance bound to it, and its query, output and weights regions. */
+class Arena {
+  readonly attendFn: AttendFn;
+  readonly q: Float32Array;
+  /** [headDim] output, then the run's largest score and weight sum. */
+  readonly out: Float32Array;
+  readonly qPtr = 0;
+  readonly outPtr: number;
+  readonly weightsPtr: number;
   readonly buffers: Float32Array[];
-  private readonly attendFn: AttendFn;
-  private readonly q: Float32Array;
-  private readonly out: Float32Array;
-  private readonly qPtr: number;
-  private readonly outPtr: number;
-  private readonly weightsPtr: number;
 
-  /** `slots` is already padded to whole kernel blocks. */
   constructor(
     readonly headDim: number,
     slots: number,
-    bufferCount: number,
+    count: number,
   ) {
-    if (!wasmApi || !wasmSimdSupported) throw new RangeError('WebAssembly SIMD is not available in this runtime');
-    compiled ??= new wasmApi.Module(bytes);
-    this.qPtr = 0;
+    compiled ??= new wasmApi!.Module(bytes);
     this.outPtr = align16(headDim * 4);
-    this.weightsPtr = this.outPtr + align16(headDim * 4);
+    this.weightsPtr = this.outPtr + align16((headDim + 2) * 4);
     const buffersPtr = this.weightsPtr + align16(slots * 4);
     const bufferBytes = slots * headDim * 4;
-    const total = buffersPtr + bufferCount * bufferBytes;
-    const memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(total / PAGE_BYTES)) });
-    this.attendFn = new wasmApi.Instance(compiled, { env: { memory } }).exports.attend;
+    const total = buffersPtr + count * bufferBytes;
+    const memory = new wasmApi!.Memory({ initial: Math.max(1, Math.ceil(total / PAGE_BYTES)) });
+    this.attendFn = new wasmApi!.Instance(compiled, { env: { memory } }).exports.attend;
     const heap = memory.buffer;
     this.q = new Float32Array(heap, this.qPtr, headDim);
-    this.out = new Float32Array(heap, this.outPtr, headDim);
-    this.buffers = Array.from({ length: bufferCount }, (_, i) => new Float32Array(heap, buffersPtr + i * bufferBytes, slots * headDim));
+    this.out = new Float32Array(heap, this.outPtr, headDim + 2);
+    this.buffers = Array.from({ length: count }, (_, i) => new Float32Array(heap, buffersPtr + i * bufferBytes, slots * headDim));
+  }
+}
+
+export class WasmKernel extends Kernel {
+  readonly name = 'wasm' as const;
+  /** Each arena by the ArrayBuffer its views share; weak, so an arena a cache dropped can be collected. */
+  private readonly arenas = new WeakMap<ArrayBuffer, Arena>();
+  // The last arena used: a decode step asks for the same one head after head.
+  private lastHeap: ArrayBufferLike | undefined;
+  private lastArena: Arena | undefined;
+
+  constructor() {
+    super();
+    if (!wasmSimdSupported) throw new RangeError('WebAssembly SIMD is not available in this runtime');
   }
 
-  /**
-   * out[outOff..outOff+headDim) = attention of q[qOff..qOff+headDim) over the first `slots` slots of
-   * keys and values, two of this memory's buffers. The query head is copied in and the output out (a
-   * loop each: subarray() would allocate a view per head per token).
-   */
-  attend(out: Float32Array, outOff: number, q: Float32Array, qOff: number, keys: Float32Array, values: Float32Array, slots: number): void {
-    const { headDim } = this;
-    const qIn = this.q;
+  allocate(headDim: number, slots: number, count: number): Float32Array[] {
+    const arena = new Arena(headDim, paddedSlots(slots), count);
+    this.arenas.set(arena.q.buffer as ArrayBuffer, arena);
+    return arena.buffers;
+  }
+
+  attendRun(
+    out: Float32Array,
+    outOff: number,
+    q: Float32Array,
+    qOff: number,
+    keys: Float32Array,
+    values: Float32Array,
+    first: number,
+    slots: number,
+    headDim: number,
+    stats: Float64Array,
+  ): void {
+    const arena = this.arenaOf(keys, values, headDim);
+    const row = headDim * 4;
+    if (slots <= 0 || first < 0 || (first + paddedSlots(slots)) * headDim > Math.min(keys.length, values.length)) {
+      throw new RangeError(`keys and values must hold ${paddedSlots(slots)} slots from slot ${first} (${slots} rounded up to a multiple of 8)`);
+    }
+    // Loops, not set(subarray(…)): subarray() would allocate a view per head per token.
+    const qIn = arena.q;
     for (let e = 0; e < headDim; e++) qIn[e] = q[qOff + e]!;
-    this.attendFn(this.qPtr, keys.byteOffset, values.byteOffset, slots, headDim, this.weightsPtr, this.outPtr);
-    const result = this.out;
+    arena.attendFn(arena.qPtr, keys.byteOffset + first * row, values.byteOffset + first * row, slots, headDim, arena.weightsPtr, arena.outPtr);
+    const result = arena.out;
     for (let e = 0; e < headDim; e++) out[outOff + e] = result[e]!;
+    stats[0] = result[headDim]!;
+    stats[1] = result[headDim + 1]!;
+  }
+
+  /** The arena both buffers are views on; refuses buffers this kernel did not allocate together. */
+  private arenaOf(keys: Float32Array, values: Float32Array, headDim: number): Arena {
+    const heap = keys.buffer;
+    let arena = heap === this.lastHeap ? this.lastArena : this.arenas.get(heap as ArrayBuffer);
+    if (!arena || values.buffer !== heap || arena.headDim !== headDim) {
+      throw new RangeError("the wasm kernel attends only over keys and values it allocated together (create the cache with this kernel)");
+    }
+    this.lastHeap = heap;
+    this.lastArena = arena;
+    return arena;
   }
 }

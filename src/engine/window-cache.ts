@@ -5,25 +5,22 @@
  * Memory is constant once m ≥ n: O(L·g·d_h·n).
  */
 import { windowSlots, type CachePolicy } from '../memory/index.js';
-import type { CacheShape } from './kv-cache.js';
+import type { BufferAllocator, CacheShape } from './kv-cache.js';
 import { SlotCache } from './slot-cache.js';
-import type { AttentionKernel } from './wasm-kernel.js';
 
 export class WindowCache extends SlotCache {
   /** Ring size n: the keys a query sees. */
   readonly slots: number;
 
-  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'window' }>, kernel?: AttentionKernel) {
+  constructor(shape: CacheShape, policy: Extract<CachePolicy, { kind: 'window' }>, allocator: BufferAllocator) {
     const slots = windowSlots(policy.window, policy.convention);
-    super(shape, policy, slots, kernel);
+    super(shape, policy, slots, allocator);
     this.slots = slots;
   }
 
   append(layer: number, k: Float32Array, v: Float32Array): void {
     const position = this.nextPosition(layer);
     this.write(layer, position % this.slots, position, k, v);
-    const live = Math.min(position + 1, this.slots);
-    this.held[layer] = live;
-    this.attended[layer] = live;
+    this.attended[layer] = Math.min(position + 1, this.slots);
   }
 }

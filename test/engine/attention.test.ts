@@ -8,13 +8,12 @@ import { describe, expect, it } from 'vitest';
 import type { CachePolicy, WindowConvention } from '../../src/memory/index.js';
 import { KERNELS, conventionArb, headsArb, maskedAttention, maxAbsDiff, randomRows, tokenVector } from './helpers.js';
 import {
-  AttentionScratch,
   Rng,
-  attendCache,
   attendReference,
   attendSlots,
   createCache,
   createDecoder,
+  createKernel,
   defaultKernel,
   paddedSlots,
   wasmSimdSupported,
@@ -46,13 +45,13 @@ function decodeRandom(
   const q = Array.from({ length: heads }, () => randomRows(rng, tokens, headDim));
   const k = Array.from({ length: kvHeads }, () => randomRows(rng, tokens, headDim));
   const v = Array.from({ length: kvHeads }, () => randomRows(rng, tokens, headDim));
-  const cache = createCache({ layers: 1, kvHeads, headDim }, policy, { kernel });
-  const scratch = new AttentionScratch(4, headDim);
+  const attention = createKernel(kernel);
+  const cache = createCache({ layers: 1, kvHeads, headDim }, policy, { kernel: attention });
   const outputs: Float32Array[] = [];
   for (let t = 0; t < tokens; t++) {
     cache.append(0, tokenVector(k, t), tokenVector(v, t));
     const out = new Float32Array(heads * headDim);
-    attendCache(out, tokenVector(q, t), cache, 0, heads, scratch);
+    attention.attend(out, tokenVector(q, t), cache, 0, heads);
     outputs.push(out);
   }
   return { outputs, q, k, v, cache };
@@ -149,7 +148,7 @@ describe.each(KERNELS)('the %s kernel', (kernel) => {
           (window, tokens, seed) => {
             const headDim = 4;
             const run = decodeRandom({ kind: 'window', window }, 1, 1, headDim, tokens, seed, kernel);
-            const n = run.cache.attendedSlots(0);
+            const n = run.cache.attendedPairs(0);
             const keys = run.cache.keys(0, 0);
             const values = run.cache.values(0, 0);
             // A seeded shuffle of the slots (Fisher–Yates); the time order is lost entirely.
@@ -167,11 +166,12 @@ describe.each(KERNELS)('the %s kernel', (kernel) => {
               shuffledValues.set(values.subarray(from * headDim, (from + 1) * headDim), to * headDim);
             });
             const q = tokenVector(run.q, tokens - 1);
-            const scratch = new AttentionScratch(n, headDim);
+            const scores = new Float64Array(paddedSlots(n));
+            const acc = new Float64Array(headDim);
             const inRing = new Float32Array(headDim);
             const shuffled = new Float32Array(headDim);
-            attendSlots(inRing, 0, q, 0, keys, values, n, headDim, scratch.scores, scratch.acc);
-            attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, scratch.scores, scratch.acc);
+            attendSlots(inRing, 0, q, 0, keys, values, n, headDim, scores, acc);
+            attendSlots(shuffled, 0, q, 0, shuffledKeys, shuffledValues, n, headDim, scores, acc);
             expect(maxAbsDiff(inRing, shuffled)).toBeLessThan(1e-6);
           },
         ),
@@ -251,10 +251,11 @@ describe('the WebAssembly kernel at model sizes', () => {
         const q = randomRows(rng, 1, headDim)[0]!;
         const expected = maskedAttention(q, keys, values, () => true);
         for (const kernel of KERNELS) {
-          const cache = createCache({ layers: 1, kvHeads: 1, headDim }, { kind: 'full' }, { kernel });
+          const attention = createKernel(kernel);
+          const cache = createCache({ layers: 1, kvHeads: 1, headDim }, { kind: 'full' }, { kernel: attention });
           for (let t = 0; t < slots; t++) cache.append(0, Float32Array.from(keys[t]!), Float32Array.from(values[t]!));
           const out = new Float32Array(headDim);
-          attendCache(out, Float32Array.from(q), cache, 0, 1, new AttentionScratch(slots, headDim));
+          attention.attend(out, Float32Array.from(q), cache, 0, 1);
           expect(maxAbsDiff(out, expected)).toBeLessThan(1e-5);
         }
       }),
@@ -265,15 +266,38 @@ describe('the WebAssembly kernel at model sizes', () => {
   it('is the default where SIMD validates, and either kernel can be asked for', () => {
     expect(wasmSimdSupported).toBe(true);
     expect(defaultKernel()).toBe('wasm');
-    expect(createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }).kernel).toBe('wasm');
-    expect(createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'js' }).kernel).toBe('js');
-    expect(createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'sinks', window: 3, sinks: 1 }, { kernel: 'js' }).cache.kernel).toBe('js');
-    // The WebAssembly kernel's buffers are views on one linear memory; the JS kernel's are separate arrays.
+    expect(createKernel().name).toBe('wasm');
+    expect(createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'full' }).kernel.name).toBe('wasm');
+    expect(createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'sinks', window: 3, sinks: 1 }, { kernel: 'js' }).kernel.name).toBe('js');
+    // The kernel allocates the cache's buffers: the WebAssembly kernel's are views on one linear memory,
+    // the JS kernel's are separate arrays.
     const wasm = createCache({ layers: 2, kvHeads: 2, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'wasm' });
     expect(wasm.values(1, 1).buffer).toBe(wasm.keys(0, 0).buffer);
     const js = createCache({ layers: 2, kvHeads: 2, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'js' });
     expect(js.values(1, 1).buffer).not.toBe(js.keys(0, 0).buffer);
-    expect(() => createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { kernel: 'gpu' as AttentionKernel })).toThrow(/kernel must be 'js' or 'wasm' \(got gpu\)/);
+    // A decoder's cache is allocated by the decoder's own kernel: its buffers live where that kernel reads.
+    const decoder = createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'wasm' });
+    decoder.step(1);
+    expect(decoder.cache.keys(0, 0).buffer).toBe(decoder.cache.values(0, 1).buffer);
+    for (const make of [
+      () => createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { kernel: 'gpu' as AttentionKernel }),
+      () => createDecoder({ layers: 1, heads: 1, headDim: 4 }, { kind: 'full' }, { kernel: 'gpu' as AttentionKernel }),
+      () => createKernel('gpu' as AttentionKernel),
+    ]) {
+      expect(make).toThrow(/kernel must be 'js' or 'wasm' \(got gpu\)/);
+    }
+  });
+
+  it('refuses to attend over buffers another kernel allocated', () => {
+    const cache = createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'js' });
+    cache.append(0, new Float32Array(4).fill(1), new Float32Array(4).fill(1));
+    const out = new Float32Array(4);
+    expect(() => createKernel('wasm').attend(out, new Float32Array(4), cache, 0, 1)).toThrow(/only over keys and values it allocated/);
+    // The JS kernel reads any Float32Array, the WebAssembly kernel's views included.
+    const wasm = createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'window', window: 4 }, { kernel: 'wasm' });
+    wasm.append(0, new Float32Array(4).fill(1), new Float32Array(4).fill(2));
+    createKernel('js').attend(out, new Float32Array(4), wasm, 0, 1);
+    expect(Array.from(out)).toEqual([2, 2, 2, 2]);
   });
 });
 
@@ -284,17 +308,16 @@ describe('the JS kernel', () => {
     const values = rng.normalArray(8 * 2);
     const q = rng.normalArray(2);
     const out = new Float32Array(2);
-    const scratch = new AttentionScratch(5, 2);
-    attendSlots(out, 0, q, 0, keys, values, 5, 2, scratch.scores, scratch.acc);
+    attendSlots(out, 0, q, 0, keys, values, 5, 2, new Float64Array(8), new Float64Array(2));
     const rows = (m: Float32Array) => Array.from({ length: 5 }, (_, j) => [m[2 * j]!, m[2 * j + 1]!]);
     expect(maxAbsDiff(out, maskedAttention(Array.from(q), rows(keys), rows(values), () => true))).toBeLessThan(1e-6);
   });
 
   it('refuses buffers without room for the padded block', () => {
     const out = new Float32Array(2);
-    const scratch = new AttentionScratch(5, 2);
-    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(10), new Float32Array(10), 5, 2, scratch.scores, scratch.acc)).toThrow(/must hold 8 slots/);
-    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(16), new Float32Array(16), 5, 2, new Float64Array(5), scratch.acc)).toThrow(/must hold 8 slots/);
+    const acc = new Float64Array(2);
+    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(10), new Float32Array(10), 5, 2, new Float64Array(8), acc)).toThrow(/must hold 8 slots/);
+    expect(() => attendSlots(out, 0, new Float32Array(2), 0, new Float32Array(16), new Float32Array(16), 5, 2, new Float64Array(5), acc)).toThrow(/must hold 8 slots/);
   });
 });
 

@@ -19,7 +19,7 @@ function appendMarked(cache: KvCache, t: number, mark: (t: number) => number = (
 /** The first element of each attended key slot of (layer 0, head 0). */
 function attendedKeyMarks(cache: KvCache): number[] {
   const keys = cache.keys(0, 0);
-  return Array.from({ length: cache.attendedSlots(0) }, (_, j) => keys[j * cache.shape.headDim]!);
+  return Array.from({ length: cache.attendedPairs(0) }, (_, j) => keys[j * cache.shape.headDim]!);
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -147,7 +147,7 @@ describe('sinks cache', () => {
         const all = Array.from({ length: tokens }, (_, i) => i);
         const expected = all.filter((p) => p < sinks || p >= tokens - window);
         expect(sorted(attendedKeyMarks(cache))).toEqual(expected);
-        expect(cache.attendedSlots(0)).toBe(heldPairs({ kind: 'sinks', window, sinks }, tokens));
+        expect(cache.attendedPairs(0)).toBe(heldPairs({ kind: 'sinks', window, sinks }, tokens));
       }),
     );
   });
@@ -189,7 +189,7 @@ describe('averaging memories', () => {
       fc.property(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 120 }), fc.integer(), (window, tokens, seed) => {
         const cache = createCache({ layers: 1, kvHeads: 2, headDim: 3 }, { kind: 'moving-average', window });
         const { keys, values } = streamRandom(cache, tokens, seed);
-        expect(cache.attendedSlots(0)).toBe(1);
+        expect(cache.attendedPairs(0)).toBe(1);
         expectClose(slot(cache.keys(0, 0), 0, 3), mean(keys.slice(-window)));
         expectClose(slot(cache.values(0, 0), 0, 3), mean(values.slice(-window)));
       }),
@@ -257,7 +257,7 @@ describe('averaging memories', () => {
             ...values.slice(-window),
             ...kept.map((g) => mean(evictedValues.slice(g * compression, (g + 1) * compression))),
           ];
-          const n = cache.attendedSlots(0);
+          const n = cache.attendedPairs(0);
           expect(n).toBe(expectedKeys.length);
           // Compare as sets: slot order is ring order. Sort by the first coordinate (distinct almost surely).
           const byFirst = (rows: number[][]) => [...rows].sort((a, b) => a[0]! - b[0]!);

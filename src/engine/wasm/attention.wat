@@ -53,7 +53,8 @@
   ;;   keys    [padded][headDim] float32   padded = slots rounded up to a multiple of 8
   ;;   values  [padded][headDim] float32
   ;;   weights [padded] float32            scratch: scores, then softmax weights
-  ;;   out     [headDim] float32           the attention output for this head
+  ;;   out     [headDim + 2] float32       the attention output for this head, then the largest score
+  ;;                                       and Σ_j e^(score_j − largest) (to merge runs of slots)
   (func (export "attend")
     (param $q i32) (param $keys i32) (param $values i32) (param $slots i32) (param $headDim i32)
     (param $weights i32) (param $out i32)
@@ -207,6 +208,10 @@
           (br $tail)))
       (local.set $j (i32.add (local.get $j) (i32.const 4)))
       (br_if $rows4 (i32.lt_u (local.get $j) (local.get $padded))))
+
+    ;; For merging runs (kernel.ts): the largest score and Σ w, stored just past the output.
+    (f32.store (i32.add (local.get $out) (local.get $row)) (local.get $m))
+    (f32.store offset=4 (i32.add (local.get $out) (local.get $row)) (local.get $sum))
 
     ;; Normalise once: out ← out / Σ w.
     (local.set $s0 (f32.div (f32.const 1) (local.get $sum)))
