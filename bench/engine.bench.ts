@@ -27,13 +27,13 @@
  * The full cache's wasm rows at 4k and 16k (24 and 96 MiB of K and V) run at ~10 GFLOP/s: DRAM-bound.
  */
 import {
-  AttentionScratch,
-  attendCache,
   createCache,
   createDecoder,
+  createKernel,
   decodeStepFlops,
   defaultKernel,
   type AttentionKernel,
+  type Kernel,
   type Decoder,
   type KvCache,
 } from '../src/engine/index.js';
@@ -92,7 +92,7 @@ function measureDecode(decoder: Decoder): Speed {
   let elapsed = 0;
   while (elapsed < MEASURE_SECONDS || steps < 10) {
     decoder.step((token = (token + 1) % config.vocab));
-    flops += decodeStepFlops(config, decoder.cache.attendedSlots(0));
+    flops += decodeStepFlops(config, decoder.cache.attendedPairs(0));
     steps += 1;
     elapsed = now() - start;
   }
@@ -153,18 +153,17 @@ function dotSpeed(dot: () => number, n: number): number {
  * values, then every head attends over the cache. FLOPs: 2·τ·d_h·n for the scores and 2·τ·d_h·n for the
  * weighted values (n attended slots); the projections are left out of this timing and this count.
  */
-function measureAttention(cache: KvCache): Speed {
+function measureAttention({ cache, kernel }: { cache: KvCache; kernel: Kernel }): Speed {
   const { heads, headDim } = CONFIG;
   const rng = new Rng(11);
   const q = rng.normalArray(heads * headDim);
   const k = rng.normalArray(cache.shape.kvHeads * headDim);
   const v = rng.normalArray(cache.shape.kvHeads * headDim);
   const out = new Float32Array(heads * headDim);
-  const scratch = new AttentionScratch(cache.attendedSlots(0) + 1024, headDim);
   const step = () => {
     cache.append(0, k, v);
-    attendCache(out, q, cache, 0, heads, scratch);
-    return 4 * heads * headDim * cache.attendedSlots(0);
+    kernel.attend(out, q, cache, 0, heads);
+    return 4 * heads * headDim * cache.attendedPairs(0);
   };
   const warmStart = now();
   while (now() - warmStart < WARM_SECONDS) step();
@@ -181,13 +180,14 @@ function measureAttention(cache: KvCache): Speed {
 }
 
 /** A one-layer cache of the benchmark's shape (or with `kvHeads` KV heads) holding `tokens` seeded pairs. */
-function filledCache(policy: CachePolicy, tokens: number, kernel: AttentionKernel, kvHeads = CONFIG.kvHeads): KvCache {
+function filledCache(policy: CachePolicy, tokens: number, name: AttentionKernel, kvHeads = CONFIG.kvHeads): { cache: KvCache; kernel: Kernel } {
+  const kernel = createKernel(name);
   const cache = createCache({ layers: 1, kvHeads, headDim: CONFIG.headDim }, policy, { kernel });
   const rng = new Rng(9);
   const k = rng.normalArray(kvHeads * CONFIG.headDim);
   const v = rng.normalArray(kvHeads * CONFIG.headDim);
   for (let t = 0; t < tokens; t++) cache.append(0, k, v);
-  return cache;
+  return { cache, kernel };
 }
 
 /**

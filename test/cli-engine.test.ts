@@ -90,7 +90,7 @@ describe('kvlab simulate', () => {
     expect(doc.points.map((p: { tokens: number }) => p.tokens)).toEqual([20, 40, 60]);
     const shape = { layers: 2, heads: 4, kvHeads: 2, headDim: 8 };
     for (const p of doc.points) {
-      expect(Object.keys(p).sort()).toEqual(['formulaBytes', 'measuredBytes', 'tokens']);
+      expect(Object.keys(p).sort()).toEqual(['formulaBytes', 'measuredBytes', 'processBytes', 'tokens']);
       expect(p.measuredBytes).toBe(p.formulaBytes);
       expect(p.formulaBytes).toBe(policyBytes(shape, { kind: 'window', window: 16 }, p.tokens, 'fp32'));
     }

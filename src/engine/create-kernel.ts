@@ -2,7 +2,7 @@
  * The one place a kernel is chosen by name and validated: the decoder, createCache and the CLI all come
  * through createKernel.
  */
-import type { AttentionKernel, Kernel } from './kernel.js';
+import { KERNEL_NAMES, type AttentionKernel, type Kernel } from './kernel.js';
 import { JsKernel } from './js-kernel.js';
 import { WasmKernel, wasmSimdSupported } from './wasm-kernel.js';
 
@@ -17,9 +17,9 @@ export function defaultKernel(): AttentionKernel {
  * for an unknown name, or for 'wasm' on a runtime without WebAssembly SIMD.
  */
 export function createKernel(kernel?: AttentionKernel | Kernel): Kernel {
-  if (typeof kernel === 'object' && kernel !== null && typeof (kernel as Kernel).attend === 'function') return kernel;
-  const name = kernel ?? defaultKernel();
-  if (name !== 'js' && name !== 'wasm') throw new RangeError(`kernel must be 'js' or 'wasm' (got ${String(name)})`);
+  if (typeof kernel === 'object' && kernel !== null && typeof kernel.attend === 'function') return kernel;
+  const name = (kernel ?? defaultKernel()) as AttentionKernel;
+  if (!KERNEL_NAMES.includes(name)) throw new RangeError(`kernel must be 'js' or 'wasm' (got ${String(name)})`);
   if (name === 'wasm' && !wasmSimdSupported) throw new RangeError("kernel 'wasm' needs WebAssembly SIMD, which this runtime lacks; use 'js'");
   return name === 'wasm' ? new WasmKernel() : new JsKernel();
 }

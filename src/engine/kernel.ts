@@ -11,6 +11,8 @@ import type { AttendedRuns, KvCache } from './kv-cache.js';
 
 /** A kernel's name: plain TypeScript ('js') or WebAssembly SIMD ('wasm'). */
 export type AttentionKernel = 'js' | 'wasm';
+/** Every kernel name, for parsers (the CLI's --kernel). */
+export const KERNEL_NAMES: readonly AttentionKernel[] = ['js', 'wasm'];
 
 export abstract class Kernel {
   abstract readonly name: AttentionKernel;

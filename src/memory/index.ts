@@ -4,3 +4,4 @@ export * from './bytes.js';
 export * from './complexity.js';
 export * from './presets.js';
 export * from './format.js';
+export * from './paged.js';

@@ -1,6 +1,7 @@
 /**
  * `kvlab simulate`: streams M tokens through the engine's decoder and prints, every K tokens, the bytes
- * the cache holds (counted from its float32 buffers) beside the memory formula's bytes (dtype fp32).
+ * the cache holds (counted from its occupied slots) beside the memory formula's bytes (dtype fp32), and
+ * what the process holds outside V8's heap beyond what it held before the first token.
  */
 import type { Command } from 'commander';
 import { optionalCount, parseChoice, parseCount } from '../args.js';
@@ -18,7 +19,7 @@ import {
   type CachePolicy,
   type WindowConvention,
 } from '../../memory/index.js';
-import { defaultKernel, simulate, wasmSimdSupported, type AttentionKernel, type SimulateOptions } from '../../engine/index.js';
+import { KERNEL_NAMES, createKernel, defaultKernel, simulate, type AttentionKernel, type SimulateOptions } from '../../engine/index.js';
 
 export interface SimulateFlags {
   layers?: string;
@@ -112,9 +113,11 @@ export function simulateOptions(o: SimulateFlags): SimulateOptions {
 /** --kernel: the decode attention kernel; WebAssembly SIMD where the runtime has it, else plain TypeScript. */
 function attentionKernel(text: string | undefined): AttentionKernel {
   if (text === undefined) return defaultKernel();
-  const kernel = parseChoice<AttentionKernel>('--kernel', text, ['js', 'wasm']);
-  if (kernel === 'wasm' && !wasmSimdSupported) {
-    throw new UsageError("--kernel wasm needs WebAssembly SIMD, which this Node.js lacks; use --kernel js");
+  const kernel = parseChoice<AttentionKernel>('--kernel', text, KERNEL_NAMES);
+  try {
+    createKernel(kernel); // the engine's one check, e.g. that this Node.js has WebAssembly SIMD
+  } catch (error) {
+    throw new UsageError(`--kernel ${kernel}: ${(error as Error).message}`);
   }
   return kernel;
 }
@@ -177,9 +180,10 @@ export const registerSimulate: RegisterCommand = (program: Command, { io }) => {
       const result = simulate({ ...options, onProgress: bar ? (done) => bar.update(done) : undefined });
       bar?.stop();
       if (flags.json) return printJson(io, result);
-      const table = plainTable(['tokens', 'measured bytes', 'formula bytes', 'match']);
+      // process Δ: what the whole process holds outside V8's heap beyond what it held before token 1.
+      const table = plainTable(['tokens', 'measured bytes', 'formula bytes', 'match', 'process Δ bytes']);
       for (const p of result.points) {
-        table.push([p.tokens, `${p.measuredBytes} (${formatBytes(p.measuredBytes)})`, p.formulaBytes, p.measuredBytes === p.formulaBytes ? 'yes' : 'NO']);
+        table.push([p.tokens, `${p.measuredBytes} (${formatBytes(p.measuredBytes)})`, p.formulaBytes, p.measuredBytes === p.formulaBytes ? 'yes' : 'NO', p.processBytes]);
       }
       io.stdout(`${table.toString()}\n`);
       io.stdout(`${result.tokensPerSecond.toFixed(0)} tokens/s, ${result.gflops.toFixed(2)} GFLOP/s (float32 cache, one thread, ${options.kernel} kernel)\n`);
