@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { capacityPairs, heldPairs, policyBytes, type CachePolicy } from '../../src/memory/index.js';
+import { attendedPairs, capacityPairs, heldPairs, policyBytes, type CachePolicy } from '../../src/memory/index.js';
 import { Rng, createCache, createDecoder, paddedSlots, type KvCache } from '../../src/engine/index.js';
 import { KERNELS, policyArb } from './helpers.js';
 
@@ -41,12 +41,31 @@ describe('cache bytes follow the formula', () => {
             appendMarked(cache, t);
             expect(cache.tokens).toBe(t + 1);
             expect(cache.heldBytes()).toBe(policyBytes(shape, policy, t + 1, 'fp32'));
+            // One vocabulary with the memory module: pairs held and pairs attended, per layer.
+            for (let l = 0; l < layers; l++) {
+              expect(cache.heldPairs(l)).toBe(heldPairs(policy, t + 1));
+              expect(cache.attendedPairs(l)).toBe(attendedPairs(policy, t + 1));
+            }
             expect(cache.reservedBytes()).toBeGreaterThanOrEqual(cache.heldBytes());
           }
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('counts what each layer has written: mid-step, the layers already appended hold one pair more', () => {
+    // heldPairs reads the cache's slots, not a formula of m: in the middle of a decode step (layer 0
+    // has the new token, layer 1 not yet) the two layers differ, which no function of m alone can say.
+    for (const policy of [{ kind: 'full' }, { kind: 'window', window: 8 }, { kind: 'compressive', window: 2, segment: 2, compression: 2, compressedSlots: 2 }] as CachePolicy[]) {
+      const cache = createCache({ layers: 2, kvHeads: 1, headDim: 2 }, policy);
+      for (let t = 0; t < 3; t++) appendMarked(cache, t);
+      const kv = new Float32Array(2);
+      cache.append(0, kv, kv);
+      expect(cache.heldPairs(0)).toBe(heldPairs(policy, 4));
+      expect(cache.heldPairs(1)).toBe(heldPairs(policy, 3));
+      expect(cache.heldBytes()).toBe((heldPairs(policy, 4) + heldPairs(policy, 3)) * 2 * 2 * 4);
+    }
   });
 
   it('every fixed-size memory stays at the same bytes once m reaches its capacity', () => {

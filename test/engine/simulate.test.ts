@@ -1,7 +1,7 @@
 /** simulate(): what `kvlab simulate` prints, measured from the engine's own buffers. */
 import { describe, expect, it } from 'vitest';
-import { policyBytes, type CachePolicy } from '../../src/memory/index.js';
-import { simulate } from '../../src/engine/index.js';
+import { attendedPairs, policyBytes, type CachePolicy } from '../../src/memory/index.js';
+import { decodeStepFlops, resolveConfig, simulate } from '../../src/engine/index.js';
 
 const shape = { layers: 2, heads: 4, kvHeads: 2, headDim: 8 };
 
@@ -22,8 +22,29 @@ describe('simulate', () => {
         expect(p.measuredBytes).toBe(p.formulaBytes);
         expect(p.formulaBytes).toBe(policyBytes(shape, policy, p.tokens, 'fp32'));
       }
-      expect(result.tokensPerSecond).toBeGreaterThan(0);
-      expect(result.gflops).toBeGreaterThan(0);
+      // Throughput and FLOP rate come from the same timing: their ratio is the mean FLOPs of a step.
+      const config = resolveConfig({ ...shape, vocab: 256 });
+      const counted = Array.from({ length: 100 }, (_, i) => decodeStepFlops(config, attendedPairs(policy, i + 1)));
+      const meanFlops = counted.reduce((a, b) => a + b, 0) / 100;
+      expect((result.gflops * 1e9) / result.tokensPerSecond).toBeCloseTo(meanFlops, 3);
+      expect(Number.isFinite(result.tokensPerSecond)).toBe(true);
+    }
+  });
+
+  it("the process's own bytes: a full cache's grow with m, a window's stay flat on the same tokens", () => {
+    // An outside measurement: V8's count of memory outside its heap, where both kernels' buffers live.
+    // Full: 1 layer × 2 KV heads × 64 dims × 2 × 4 bytes = 1 KiB a token, 2 MiB after 2048 tokens.
+    for (const kernel of ['js', 'wasm'] as const) {
+      const run = (policy: CachePolicy) => simulate({ layers: 1, heads: 2, headDim: 64, vocab: 64, tokens: 2048, policy, every: 256, kernel });
+      const full = run({ kind: 'full' });
+      const window = run({ kind: 'window', window: 64 });
+      const growth = (points: { processBytes: number }[]) => points.at(-1)!.processBytes - points[0]!.processBytes;
+      const held = full.points.at(-1)!.measuredBytes - full.points[0]!.measuredBytes;
+      // The full cache's buffers hold at least what it holds (doubling may reserve up to 2×, and the
+      // buffers it outgrew stay until the collector frees them).
+      expect(growth(full.points)).toBeGreaterThanOrEqual(0.9 * held);
+      expect(growth(full.points)).toBeLessThan(4 * held);
+      expect(Math.abs(growth(window.points))).toBeLessThan(0.1 * growth(full.points));
     }
   });
 
