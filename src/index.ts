@@ -38,6 +38,9 @@ export {
   findModel,
   type ModelPreset,
   formatBytes,
+  pagedBytes,
+  pagedBlocks,
+  type PagedMemory,
 } from './api/memory.js';
 export {
   createDecoder,
@@ -49,6 +52,10 @@ export {
   type CacheShape,
   type CacheOptions,
   type AttentionKernel,
+  createKernel,
+  type Kernel,
+  PagedCache,
+  type PositionEncoding,
   simulate,
   type SimulateOptions,
   type SimulatePoint,

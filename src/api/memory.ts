@@ -43,4 +43,8 @@ export {
   type ModelPreset,
   // Display
   formatBytes,
+  // The paged layout
+  pagedBytes,
+  pagedBlocks,
+  type PagedMemory,
 } from '../memory/index.js';
