@@ -17,7 +17,7 @@ import { cacheWith, type CacheOptions } from './create-cache.js';
 import { createKernel } from './create-kernel.js';
 import type { Kernel } from './kernel.js';
 import type { AttendedRuns, KvCache } from './kv-cache.js';
-import { matvec, rmsNorm } from './linalg.js';
+import { rmsNorm } from './linalg.js';
 import { initWeights, resolveConfig, type DecoderConfig, type DecoderWeights, type ResolvedDecoderConfig } from './model.js';
 import { prefillChunk } from './prefill.js';
 import { RopeAngles, RopeTable, rotateHead, rotateHeads } from './rope.js';
@@ -43,21 +43,36 @@ export class Decoder {
   constructor(config: DecoderConfig, policy: CachePolicy, weights?: DecoderWeights, options: CacheOptions = {}) {
     this.config = resolveConfig(config);
     const { layers, heads, kvHeads, headDim, vocab, rope, ropeBase } = this.config;
-    this.weights = weights ?? initWeights(this.config);
     this.kernel = createKernel(options.kernel);
     this.cache = cacheWith({ layers, kvHeads, headDim }, policy, this.kernel, options.blockSize);
     if (rope === 'streaming' && policy.kind !== 'full' && policy.kind !== 'window' && policy.kind !== 'sinks') {
       throw new RangeError(`rope 'streaming' numbers positions within the cache: use a full, window or sinks cache, not ${policy.kind}`);
     }
+    // Weights and activations in one allocation of the kernel, where its matvec reads them (the wasm
+    // kernel's linear memory); the weights are copied in once.
     const d = heads * headDim;
-    this.x = new Float32Array(d);
-    this.xn = new Float32Array(d);
-    this.q = new Float32Array(heads * headDim);
-    this.k = new Float32Array(kvHeads * headDim);
-    this.v = new Float32Array(kvHeads * headDim);
-    this.att = new Float32Array(heads * headDim);
-    this.proj = new Float32Array(d);
-    this.logits = new Float32Array(vocab);
+    const layerLengths = [heads * headDim * d, kvHeads * headDim * d, kvHeads * headDim * d, d * heads * headDim];
+    const activations = [d, d, heads * headDim, kvHeads * headDim, kvHeads * headDim, heads * headDim, d, vocab];
+    const buffers = this.kernel.allocateFloats([vocab * d, ...Array.from({ length: layers }, () => layerLengths).flat(), ...activations]);
+    const take = () => buffers.shift()!;
+    const source = weights ?? initWeights(this.config);
+    const place = (from: Float32Array, name: string) => {
+      const into = take();
+      if (from.length !== into.length) throw new RangeError(`weights.${name} has ${from.length} numbers; this config needs ${into.length}`);
+      into.set(from);
+      return into;
+    };
+    if (source.layers.length !== layers) throw new RangeError(`weights have ${source.layers.length} layers; this config has ${layers}`);
+    this.weights = {
+      embedding: place(source.embedding, 'embedding'),
+      layers: source.layers.map((w, l) => ({
+        wq: place(w.wq, `layers[${l}].wq`),
+        wk: place(w.wk, `layers[${l}].wk`),
+        wv: place(w.wv, `layers[${l}].wv`),
+        wo: place(w.wo, `layers[${l}].wo`),
+      })),
+    };
+    [this.x, this.xn, this.q, this.k, this.v, this.att, this.proj, this.logits] = buffers as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     this.angles = rope === 'absolute' ? new RopeAngles(headDim, ropeBase) : undefined;
     this.streaming = rope === 'streaming' ? new StreamingPositions(this.config, policy, this.kernel) : undefined;
   }
@@ -80,7 +95,7 @@ export class Decoder {
     const { layers, heads, kvHeads, headDim, vocab } = this.config;
     checkToken(token, vocab);
     const d = heads * headDim;
-    const { x, xn, q, k, v, att, proj, angles, streaming } = this;
+    const { x, xn, q, k, v, att, proj, angles, streaming, kernel } = this;
     const position = this.cache.tokens;
     angles?.at(position);
     const embedding = this.weights.embedding;
@@ -89,9 +104,9 @@ export class Decoder {
     for (let l = 0; l < layers; l++) {
       const w = this.weights.layers[l]!;
       rmsNorm(xn, 0, x, 0, d);
-      matvec(q, 0, w.wq, xn, 0, heads * headDim, d);
-      matvec(k, 0, w.wk, xn, 0, kvHeads * headDim, d);
-      matvec(v, 0, w.wv, xn, 0, kvHeads * headDim, d);
+      kernel.matvec(q, 0, w.wq, xn, 0, heads * headDim, d);
+      kernel.matvec(k, 0, w.wk, xn, 0, kvHeads * headDim, d);
+      kernel.matvec(v, 0, w.wv, xn, 0, kvHeads * headDim, d);
       if (angles) {
         // Rotated at the absolute position, once: the cached key is final, a ring never re-rotates it.
         rotateHeads(q, 0, heads, headDim, angles);
@@ -100,12 +115,12 @@ export class Decoder {
       // Cache first, then attend: the token sees itself, as the causal mask j ≤ i says.
       this.cache.append(l, k, v);
       if (streaming) streaming.attend(att, q, this.cache, l, position + 1);
-      else this.kernel.attend(att, q, this.cache, l, heads);
-      matvec(proj, 0, w.wo, att, 0, d, heads * headDim);
+      else kernel.attend(att, q, this.cache, l, heads);
+      kernel.matvec(proj, 0, w.wo, att, 0, d, heads * headDim);
       for (let i = 0; i < d; i++) x[i] = x[i]! + proj[i]!;
     }
     rmsNorm(xn, 0, x, 0, d);
-    matvec(this.logits, 0, this.weights.embedding, xn, 0, vocab, d);
+    kernel.matvec(this.logits, 0, this.weights.embedding, xn, 0, vocab, d);
     return this.logits;
   }
 

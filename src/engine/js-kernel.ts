@@ -1,9 +1,10 @@
 /**
- * The 'js' attention kernel: plain TypeScript (attention.ts) over ordinary Float32Arrays. The readable
+ * The 'js' kernel: plain TypeScript (attention.ts, linalg.ts) over ordinary Float32Arrays. The readable
  * reference the WebAssembly kernel is tested equal to.
  */
 import { attendRun, paddedSlots } from './attention.js';
 import { Kernel } from './kernel.js';
+import { matvec } from './linalg.js';
 
 export class JsKernel extends Kernel {
   readonly name = 'js' as const;
@@ -15,6 +16,14 @@ export class JsKernel extends Kernel {
   allocate(headDim: number, slots: number, count: number): Float32Array[] {
     const floats = paddedSlots(slots) * headDim;
     return Array.from({ length: count }, () => new Float32Array(floats));
+  }
+
+  allocateFloats(lengths: readonly number[]): Float32Array[] {
+    return lengths.map((length) => new Float32Array(length));
+  }
+
+  matvec(out: Float32Array, outOff: number, w: Float32Array, x: Float32Array, xOff: number, rows: number, cols: number): void {
+    matvec(out, outOff, w, x, xOff, rows, cols);
   }
 
   attendRun(

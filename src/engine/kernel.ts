@@ -1,7 +1,8 @@
 /**
  * The attention kernel: the model's choice of how decode attention is computed, and therefore where the
  * keys and values it reads must live. A decoder owns one kernel; the kernel allocates the buffers its
- * cache holds (allocate) and runs attention over them (attend). Caches only store.
+ * cache holds (allocate) and runs attention over them (attend). Caches only store. The same kernel runs
+ * the step's matrix-vector products (matvec) over the weights it allocated (allocateFloats).
  *
  * Two kernels extend this class, the same arithmetic: 'js' (js-kernel.ts, plain TypeScript over
  * attention.ts, the readable reference) and 'wasm' (wasm-kernel.ts, WebAssembly SIMD, whose buffers are
@@ -22,6 +23,18 @@ export abstract class Kernel {
    * Every buffer a cache attends over comes from here.
    */
   abstract allocate(headDim: number, slots: number, count: number): Float32Array[];
+
+  /**
+   * Zeroed float32 buffers of the given lengths, together where this kernel's matvec reads them: a
+   * model's weights and activations (decoder.ts).
+   */
+  abstract allocateFloats(lengths: readonly number[]): Float32Array[];
+
+  /**
+   * out[outOff + r] = Σ_c w[r][c] · x[xOff + c] for r < rows: the projections and logits of a step. For the
+   * wasm kernel out, w and x come from one allocateFloats call; linalg.ts's matvec is the reference.
+   */
+  abstract matvec(out: Float32Array, outOff: number, w: Float32Array, x: Float32Array, xOff: number, rows: number, cols: number): void;
 
   /**
    * out[outOff..outOff+headDim) = attention of the query head q[qOff..) over the slots [first,

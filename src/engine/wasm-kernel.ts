@@ -1,5 +1,5 @@
 /**
- * The 'wasm' attention kernel: wasm/attention.wat, WebAssembly SIMD, and the linear memories it works in.
+ * The 'wasm' kernel: wasm/attention.wat, WebAssembly SIMD, and the linear memories it works in.
  *
  * A WebAssembly function reads only its own linear memory, so this kernel's allocate() makes one
  * WebAssembly.Memory per call (an arena) laid out
@@ -10,6 +10,7 @@
  * so nothing is copied per token except one query head in and one output head out (2·headDim floats,
  * independent of how many slots are attended). A full cache that doubles allocates a new arena and copies
  * its pairs over, as it would copy into a bigger Float32Array; memory.grow() would detach every view.
+ * A decoder's weights and activations are one more arena (allocateFloats), which matvec works in.
  */
 import { WASM_BASE64 } from './wasm/attention.wasm.js';
 import { paddedSlots } from './attention.js';
@@ -21,10 +22,11 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 type AttendFn = (q: number, keys: number, values: number, slots: number, headDim: number, weights: number, out: number) => void;
+type MatvecFn = (out: number, w: number, x: number, rows: number, cols: number) => void;
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: { attend: AttendFn } };
+  Instance: new (module: object, imports: object) => { exports: { attend: AttendFn; matvec: MatvecFn } };
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 
@@ -39,9 +41,13 @@ const PAGE_BYTES = 65536;
 /** Byte offsets rounded up to 16, so every region starts on a v128 boundary. */
 const align16 = (n: number) => (n + 15) & ~15;
 
-/** One linear memory, the kernel instance bound to it, and its query, output and weights regions. */
+/**
+ * One linear memory, the module instance bound to it, its query, output and weights regions for attention
+ * (empty when headDim is 0: an arena of model weights), and its buffers, each starting on 16 bytes.
+ */
 class Arena {
   readonly attendFn: AttendFn;
+  readonly matvecFn: MatvecFn;
   readonly q: Float32Array;
   /** [headDim] output, then the run's largest score and weight sum. */
   readonly out: Float32Array;
@@ -53,20 +59,25 @@ class Arena {
   constructor(
     readonly headDim: number,
     slots: number,
-    count: number,
+    lengths: readonly number[],
   ) {
     compiled ??= new wasmApi!.Module(bytes);
     this.outPtr = align16(headDim * 4);
     this.weightsPtr = this.outPtr + align16((headDim + 2) * 4);
-    const buffersPtr = this.weightsPtr + align16(slots * 4);
-    const bufferBytes = slots * headDim * 4;
-    const total = buffersPtr + count * bufferBytes;
-    const memory = new wasmApi!.Memory({ initial: Math.max(1, Math.ceil(total / PAGE_BYTES)) });
-    this.attendFn = new wasmApi!.Instance(compiled, { env: { memory } }).exports.attend;
+    const starts: number[] = [];
+    let end = this.weightsPtr + align16(slots * 4);
+    for (const length of lengths) {
+      starts.push(end);
+      end += align16(length * 4);
+    }
+    const memory = new wasmApi!.Memory({ initial: Math.max(1, Math.ceil(end / PAGE_BYTES)) });
+    const { exports } = new wasmApi!.Instance(compiled, { env: { memory } });
+    this.attendFn = exports.attend;
+    this.matvecFn = exports.matvec;
     const heap = memory.buffer;
     this.q = new Float32Array(heap, this.qPtr, headDim);
     this.out = new Float32Array(heap, this.outPtr, headDim + 2);
-    this.buffers = Array.from({ length: count }, (_, i) => new Float32Array(heap, buffersPtr + i * bufferBytes, slots * headDim));
+    this.buffers = lengths.map((length, i) => new Float32Array(heap, starts[i]!, length));
   }
 }
 
@@ -84,9 +95,31 @@ export class WasmKernel extends Kernel {
   }
 
   allocate(headDim: number, slots: number, count: number): Float32Array[] {
-    const arena = new Arena(headDim, paddedSlots(slots), count);
+    const padded = paddedSlots(slots);
+    return this.register(new Arena(headDim, padded, new Array<number>(count).fill(padded * headDim)));
+  }
+
+  allocateFloats(lengths: readonly number[]): Float32Array[] {
+    return this.register(new Arena(0, 0, lengths));
+  }
+
+  private register(arena: Arena): Float32Array[] {
     this.arenas.set(arena.q.buffer as ArrayBuffer, arena);
     return arena.buffers;
+  }
+
+  matvec(out: Float32Array, outOff: number, w: Float32Array, x: Float32Array, xOff: number, rows: number, cols: number): void {
+    const heap = w.buffer;
+    const arena = heap === this.lastHeap ? this.lastArena : this.arenas.get(heap as ArrayBuffer);
+    if (!arena || out.buffer !== heap || x.buffer !== heap) {
+      throw new RangeError('the wasm kernel multiplies only weights and vectors it allocated together (allocateFloats)');
+    }
+    if (rows * cols > w.length || outOff + rows > out.length || xOff + cols > x.length || outOff < 0 || xOff < 0) {
+      throw new RangeError(`matvec of [${rows}][${cols}] does not fit its buffers`);
+    }
+    this.lastHeap = heap;
+    this.lastArena = arena;
+    arena.matvecFn(out.byteOffset + outOff * 4, w.byteOffset, x.byteOffset + xOff * 4, rows, cols);
   }
 
   attendRun(

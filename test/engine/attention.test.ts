@@ -15,6 +15,7 @@ import {
   createDecoder,
   createKernel,
   defaultKernel,
+  matvec,
   paddedSlots,
   wasmSimdSupported,
   type AttentionKernel,
@@ -348,5 +349,49 @@ describe('attendReference', () => {
     expect(() => attendReference([[1], [2]], [[1]], [[1], [2]])).toThrow(/k has 1 rows but q has 2/);
     expect(() => attendReference([], [], [])).toThrow(/q has no rows/);
     expect(() => attendReference([[1]], [[1]], [[1]], 0)).toThrow(/window/);
+  });
+});
+
+describe("the kernels' matvec (projections and logits)", () => {
+  it('the WebAssembly kernel equals linalg.ts (the reference) for every shape, the row and column tails included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 300 }), fc.integer(), (rows, cols, seed) => {
+        const rng = new Rng(seed);
+        const wasm = createKernel('wasm');
+        const [w, x, out] = wasm.allocateFloats([rows * cols, cols + 3, rows + 2]);
+        w!.set(rng.normalArray(rows * cols));
+        x!.set(rng.normalArray(cols + 3));
+        const expected = new Float32Array(rows);
+        matvec(expected, 0, w!, x!, 3, rows, cols);
+        wasm.matvec(out!, 2, w!, x!, 3, rows, cols);
+        // float32 sums against float64 ones: relative to the size of the terms, √cols at unit scale.
+        expect(maxAbsDiff(out!.subarray(2, 2 + rows), expected)).toBeLessThan(1e-6 * Math.sqrt(cols) * 8);
+        expect(out![0]).toBe(0);
+        expect(out![1]).toBe(0);
+        const js = createKernel('js');
+        const jsOut = new Float32Array(rows);
+        js.matvec(jsOut, 0, w!, x!, 3, rows, cols);
+        expect(Array.from(jsOut)).toEqual(Array.from(expected));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('a decoder on each kernel gives the same logits within 1e-5, at a model size', () => {
+    const config = { layers: 2, heads: 6, kvHeads: 2, headDim: 20, vocab: 50, seed: 4 };
+    const tokens = Array.from({ length: 40 }, (_, i) => (i * 17) % 50);
+    const [js, wasm] = KERNELS.map((kernel) => {
+      const decoder = createDecoder(config, { kind: 'window', window: 16 }, { kernel });
+      return tokens.flatMap((t) => Array.from(decoder.step(t)));
+    });
+    expect(maxAbsDiff(js!, wasm!)).toBeLessThan(1e-5);
+  });
+
+  it('the WebAssembly kernel refuses vectors it did not allocate with the weights', () => {
+    const wasm = createKernel('wasm');
+    const [w, x] = wasm.allocateFloats([4, 2]);
+    expect(() => wasm.matvec(new Float32Array(2), 0, w!, x!, 0, 2, 2)).toThrow(/allocated together/);
+    const [out] = wasm.allocateFloats([2]);
+    expect(() => wasm.matvec(out!, 0, w!, x!, 0, 2, 2)).toThrow(/allocated together/);
   });
 });

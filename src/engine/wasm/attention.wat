@@ -1,5 +1,6 @@
 ;; The decode attention kernel in WebAssembly SIMD: the same three passes as attendSlots in
-;; ../attention.ts (the readable reference), four float32 lanes at a time.
+;; ../attention.ts (the readable reference), four float32 lanes at a time; and the matrix-vector product
+;; of the projections and logits (matvec, below; ../linalg.ts is its reference).
 ;;
 ;;   out = Σ_j softmax_j(q·k_j / √headDim) · v_j     over slots j < slots
 ;;
@@ -223,4 +224,87 @@
           (f32.mul (f32.load (i32.add (local.get $out) (local.get $e))) (local.get $s0)))
         (local.set $e (i32.add (local.get $e) (i32.const 4)))
         (br $norm))))
+
+  ;; matvec(out, w, x, rows, cols): out[r] = Σ_c w[r][c] · x[c] for r < rows, w row-major [rows][cols]
+  ;; float32 (the projections and the logits of a decode step; linalg.ts's matvec is the reference).
+  ;; Four rows at a time with one f32x4 accumulator each, so each load of x serves four rows and the four
+  ;; sums do not wait on each other; the last cols mod 4 columns and rows mod 4 rows one at a time.
+  (func (export "matvec")
+    (param $out i32) (param $w i32) (param $x i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $row i32) (local $vec i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xv v128)
+    (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32) (local $xe f32)
+    (local.set $row (i32.shl (local.get $cols) (i32.const 2)))        ;; bytes per row
+    (local.set $vec (i32.and (local.get $row) (i32.const -16)))       ;; bytes the f32x4 loops cover
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $rows4
+        (br_if $rowsDone (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+        (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $r) (local.get $row))))
+        (local.set $w1 (i32.add (local.get $w0) (local.get $row)))
+        (local.set $w2 (i32.add (local.get $w1) (local.get $row)))
+        (local.set $w3 (i32.add (local.get $w2) (local.get $row)))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $vecDone
+          (loop $vec4
+            (br_if $vecDone (i32.ge_u (local.get $c) (local.get $vec)))
+            (local.set $xv (v128.load (i32.add (local.get $x) (local.get $c))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $w0) (local.get $c))) (local.get $xv))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load (i32.add (local.get $w1) (local.get $c))) (local.get $xv))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load (i32.add (local.get $w2) (local.get $c))) (local.get $xv))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load (i32.add (local.get $w3) (local.get $c))) (local.get $xv))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $vec4)))
+        (local.set $s0 (call $hsum (local.get $a0)))
+        (local.set $s1 (call $hsum (local.get $a1)))
+        (local.set $s2 (call $hsum (local.get $a2)))
+        (local.set $s3 (call $hsum (local.get $a3)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $c) (local.get $row)))
+            (local.set $xe (f32.load (i32.add (local.get $x) (local.get $c))))
+            (local.set $s0 (f32.add (local.get $s0) (f32.mul (f32.load (i32.add (local.get $w0) (local.get $c))) (local.get $xe))))
+            (local.set $s1 (f32.add (local.get $s1) (f32.mul (f32.load (i32.add (local.get $w1) (local.get $c))) (local.get $xe))))
+            (local.set $s2 (f32.add (local.get $s2) (f32.mul (f32.load (i32.add (local.get $w2) (local.get $c))) (local.get $xe))))
+            (local.set $s3 (f32.add (local.get $s3) (f32.mul (f32.load (i32.add (local.get $w3) (local.get $c))) (local.get $xe))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $tail)))
+        (local.set $w0 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))))
+        (f32.store (local.get $w0) (local.get $s0))
+        (f32.store offset=4 (local.get $w0) (local.get $s1))
+        (f32.store offset=8 (local.get $w0) (local.get $s2))
+        (f32.store offset=12 (local.get $w0) (local.get $s3))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rows4)))
+    ;; The last rows mod 4 rows, one at a time.
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $r) (local.get $row))))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $c (i32.const 0))
+        (block $vecDone1
+          (loop $vec1
+            (br_if $vecDone1 (i32.ge_u (local.get $c) (local.get $vec)))
+            (local.set $xv (v128.load (i32.add (local.get $x) (local.get $c))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $w0) (local.get $c))) (local.get $xv))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $vec1)))
+        (local.set $s0 (call $hsum (local.get $a0)))
+        (block $tailDone1
+          (loop $tail1
+            (br_if $tailDone1 (i32.ge_u (local.get $c) (local.get $row)))
+            (local.set $xe (f32.load (i32.add (local.get $x) (local.get $c))))
+            (local.set $s0 (f32.add (local.get $s0) (f32.mul (f32.load (i32.add (local.get $w0) (local.get $c))) (local.get $xe))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $tail1)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))) (local.get $s0))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $one)))
+  )
 )
