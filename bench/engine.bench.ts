@@ -1,30 +1,31 @@
 /**
  * Engine benchmark: decode speed of the tiny decoder with a full and a window cache at 1k, 4k and 16k
- * cached tokens, against the same run's speed limit for this JavaScript engine (a plain Float32Array dot
- * product with four accumulators), plus the heap cost of streaming a million tokens through a window.
+ * cached tokens, against two references measured in the same run: the WebAssembly SIMD streaming limit
+ * (an f32x4 loop reading as many bytes as the window attention step reads, against an L1-resident query)
+ * and a numpy float32 decoder of the same shape and window (written below, run under python3); plus the
+ * heap cost of streaming a million tokens through a window.
  *
  * FLOPs are counted by decodeStepFlops: 2 per multiply-add, for the Q/K/V projections, the scores q·k,
  * the weighted sum of values, the output projection and the logits, i.e. everything the timed step
  * multiplies. Softmax exponentials, norms and residual adds are not counted (they are O(d + τ·n), not
- * O(d·(d + n))). The limit loop counts 2 per multiply-add too.
+ * O(d·(d + n))). The limit loops count 2 per multiply-add too.
  *
  * Runs under `node --expose-gc --import tsx` (npm run bench -- engine).
  *
- * Both decode attention kernels are measured, the plain-TypeScript reference (js) and WebAssembly SIMD
- * (wasm, wasm/attention.wat); the targets are judged on the default kernel (wasm where SIMD validates)
- * and the other kernel's figures are printed beside them, labelled as not judged.
+ * Both kernels are measured, the plain-TypeScript reference (js) and WebAssembly SIMD (wasm,
+ * wasm/attention.wat: attention and, since the decoder's weights live in its memory, the projections and
+ * logits too); the targets are judged on the default kernel (wasm where SIMD validates) and the other
+ * kernel's figures are printed beside them, labelled as not judged.
  *
- * What it showed on the 2-vCPU machine this was written on. The js kernel reaches about 0.55–0.65 of the
- * plain-loop limit, not 0.7: its loops alone run at or above the limit when V8 can treat the head size
- * and the arrays as compile-time constants (~0.75 composed with d_h = 64 fixed), but called with d_h as
- * a runtime argument, as a kernel serving every head size and every cache buffer must be, they run at
- * ~0.6; eight accumulators reached ~0.67; K and V in L2 (the diagnostic row) are no faster, so it is not
- * memory. The wasm kernel (f32x4, four accumulators, softmax's exponentials in SIMD too) runs the window
- * attention step at ~15 GFLOP/s, 3.3× the limit; with softmax's exponentials left to Math.exp in JS,
- * 12 × 1024 of them alone took ~140 µs a token, two thirds of the whole wasm step (~210 µs). The
- * whole decoder step reaches ~0.8 of the limit with wasm attention: the Q/K/V/output projections and
- * the logits are plain-TS matvec (streaming 9.4 MB of weights a token) and now take ~90% of its time.
- * The full cache's wasm rows at 4k and 16k (24 and 96 MiB of K and V) run at ~10 GFLOP/s: DRAM-bound.
+ * What it showed on the shared 2-vCPU machine this was written on, with other jobs running (the JS dot
+ * product ran at 0.8 GFLOP/s, a third of what it does on a quiet machine, and numpy at its defaults ran its
+ * two BLAS threads into each other at ~40 tokens/s): SIMD limit ~8.8 GFLOP/s; window attention step
+ * 0.44–0.63 × it; whole window step 0.27–0.36 × it, ~2.6–3.5 ms a token, 7 × numpy at its defaults and
+ * 0.67 × numpy pinned to one thread. A profile of the wasm step puts ~60% in matvec, which streams 9.4 MB
+ * of weights a token: against a 6 MB stream that stays in L3 between repetitions, the step's weights and
+ * its K and V evict each other, so the step is memory-bound where the limit is not. What might close the
+ * rest: splitting the projections' rows over worker threads (the issue allows it), and in attention a
+ * weighted-sum pass that keeps a head's output in registers instead of loading and storing it per 4 rows.
  */
 import {
   createCache,
