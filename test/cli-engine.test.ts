@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run, type CliIO } from '../src/cli/main.js';
-import { attendReference, attendedPairs, decodeStepFlops, policyBytes, type CachePolicy } from '../src/index.js';
+import { attendReference, attendedPairs, decodeStepFlops, pagedBytes, policyBytes, type CachePolicy } from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -113,6 +113,23 @@ describe('kvlab simulate', () => {
     expect(bytes(runs[0]!.stdout)).toEqual(bytes(runs[1]!.stdout));
     expect(bytes(runs[0]!.stdout)).toHaveLength(3);
   });
+
+  it('--block-size pages the cache: allocated bytes, whole blocks, equal the paged formula at every point', async () => {
+    const result = await kvlab(['simulate', ...SHAPE, '--tokens', '50', '--cache', 'window', '--window', '10', '--block-size', '4', '--every', '10', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const shape = { layers: 2, heads: 4, kvHeads: 2, headDim: 8 };
+    for (const p of JSON.parse(result.stdout).points) {
+      expect(p.measuredBytes).toBe(p.formulaBytes);
+      expect(p.allocatedBytes).toBe(p.formulaAllocatedBytes);
+      expect(p.formulaAllocatedBytes).toBe(pagedBytes(shape, { kind: 'window', window: 10, convention: 'w-keys' }, p.tokens, 4, 'fp32').allocatedBytes);
+      expect(p.allocatedBytes).toBeGreaterThan(p.measuredBytes);
+    }
+    const table = await kvlab(['simulate', ...SHAPE, '--tokens', '20', '--cache', 'full', '--block-size', '8']);
+    expect(table.stdout).toMatch(/allocated bytes/);
+  });
+
+  it('--block-size only for caches of single tokens', () =>
+    expectRejected([...base.slice(0, -4), '--cache', 'cumulative', '--block-size', '4'], /--block-size \(a paged cache\) applies to --cache full, window or sinks, not cumulative/));
 
   it('an unknown kernel, listing the known ones', () =>
     expectRejected([...base, '--kernel', 'gpu'], /--kernel 'gpu' is not known; use one of: js, wasm/));

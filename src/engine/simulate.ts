@@ -9,9 +9,10 @@
  *   A full cache's grows (in doublings, with freed buffers counted until the collector finds them); a
  *   window's stays flat, its buffers allocated before the first token.
  */
-import { policyBytes, type CachePolicy } from '../memory/index.js';
+import { pagedBytes, policyBytes, type CachePolicy } from '../memory/index.js';
 import type { AttentionKernel } from './kernel.js';
 import { Decoder } from './decoder.js';
+import { PagedCache } from './paged-cache.js';
 import { decodeStepFlops, type DecoderConfig } from './model.js';
 import { Rng } from './rng.js';
 
@@ -35,6 +36,9 @@ export interface SimulatePoint {
   formulaBytes: number;
   /** Bytes the process holds outside V8's heap beyond what it held before the first token. */
   processBytes: number;
+  /** With blockSize: the bytes of the blocks the cache's tables hold, and pagedBytes' allocatedBytes. */
+  allocatedBytes?: number;
+  formulaAllocatedBytes?: number;
 }
 
 export interface SimulateResult {
@@ -77,11 +81,15 @@ export function simulate(options: SimulateOptions): SimulateResult {
     flops += decodeStepFlops(config, decoder.cache.attendedPairs(0));
     const point = m % every === 0 || m === tokens;
     if (point) {
+      const cache = decoder.cache;
       points.push({
         tokens: m,
-        measuredBytes: decoder.cache.heldBytes(),
+        measuredBytes: cache.heldBytes(),
         formulaBytes: policyBytes(shape, policy, m, 'fp32'),
         processBytes: externalBytes() - externalBefore,
+        ...(cache instanceof PagedCache
+          ? { allocatedBytes: cache.allocatedBytes(), formulaAllocatedBytes: pagedBytes(shape, policy, m, cache.blockSize, 'fp32').allocatedBytes }
+          : {}),
       });
     }
     if (point || m % progressEvery === 0) options.onProgress?.(m, tokens);

@@ -35,6 +35,7 @@ export interface SimulateFlags {
   compressedSlots?: string;
   convention?: string;
   kernel?: string;
+  blockSize?: string;
   seed: string;
   every?: string;
   json?: boolean;
@@ -83,6 +84,10 @@ export function simulateOptions(o: SimulateFlags): SimulateOptions {
     }
   }
   const policy = cachePolicy(kind, o);
+  const blockSize = optionalCount('--block-size', o.blockSize);
+  if (blockSize !== undefined && kind !== 'full' && kind !== 'window' && kind !== 'sinks') {
+    throw new UsageError(`--block-size (a paged cache) applies to --cache full, window or sinks, not ${kind}`);
+  }
   const problems = policyProblems(policy);
   if (problems.length > 0) throw new UsageError(`--cache ${kind}: ${problems.join('; ')}`);
 
@@ -107,6 +112,7 @@ export function simulateOptions(o: SimulateFlags): SimulateOptions {
     seed: parseCount('--seed', o.seed, true),
     every: optionalCount('--every', o.every),
     kernel: attentionKernel(o.kernel),
+    blockSize,
   };
 }
 
@@ -170,6 +176,7 @@ export const registerSimulate: RegisterCommand = (program: Command, { io }) => {
     .option('--compression <C>', 'compressive: evicted pairs pooled into one')
     .option('--compressed-slots <NCM>', 'compressive: compressed slots n_cm')
     .option('--convention <c>', 'window convention: w-keys (i−W<j≤i, default) or w-plus-one (i−W≤j≤i)')
+    .option('--block-size <B>', 'store the cache in blocks of B slots (paged, as vLLM): also shows the allocated bytes')
     .option('--kernel <k>', 'decode attention kernel: wasm (WebAssembly SIMD, the default where supported) or js (plain TypeScript)')
     .option('--seed <N>', 'seed of the weights and the token stream', '0')
     .option('--every <K>', 'report every K tokens (default: about 20 reports)')
@@ -181,9 +188,18 @@ export const registerSimulate: RegisterCommand = (program: Command, { io }) => {
       bar?.stop();
       if (flags.json) return printJson(io, result);
       // process Δ: what the whole process holds outside V8's heap beyond what it held before token 1.
-      const table = plainTable(['tokens', 'measured bytes', 'formula bytes', 'match', 'process Δ bytes']);
+      const paged = options.blockSize !== undefined;
+      const table = plainTable(['tokens', 'measured bytes', 'formula bytes', 'match', ...(paged ? ['allocated bytes', 'formula allocated', 'match'] : []), 'process Δ bytes']);
+      const same = (a: number | undefined, b: number | undefined) => (a === b ? 'yes' : 'NO');
       for (const p of result.points) {
-        table.push([p.tokens, `${p.measuredBytes} (${formatBytes(p.measuredBytes)})`, p.formulaBytes, p.measuredBytes === p.formulaBytes ? 'yes' : 'NO', p.processBytes]);
+        table.push([
+          p.tokens,
+          `${p.measuredBytes} (${formatBytes(p.measuredBytes)})`,
+          p.formulaBytes,
+          same(p.measuredBytes, p.formulaBytes),
+          ...(paged ? [`${p.allocatedBytes} (${formatBytes(p.allocatedBytes!)})`, p.formulaAllocatedBytes!, same(p.allocatedBytes, p.formulaAllocatedBytes)] : []),
+          p.processBytes,
+        ]);
       }
       io.stdout(`${table.toString()}\n`);
       io.stdout(`${result.tokensPerSecond.toFixed(0)} tokens/s, ${result.gflops.toFixed(2)} GFLOP/s (float32 cache, one thread, ${options.kernel} kernel)\n`);
