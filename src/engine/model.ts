@@ -89,7 +89,8 @@ export function initWeights(config: ResolvedDecoderConfig): DecoderWeights {
  * Floating-point operations of one decode step with `attendedPairs` pairs attended in every layer,
  * counting 2 per multiply-add: per layer the Q, K and V projections 2·d·(τ + 2g)·d_h, the scores q·k
  * 2·τ·d_h·n, the weighted sum of values 2·τ·d_h·n and the output projection 2·τ·d_h·d; then the logits
- * 2·vocab·d. Norms, softmax exponentials, rotations and residual adds are O(d + τ·n) and not counted.
+ * 2·vocab·d. Norms, softmax exponentials and residual adds are O(d + τ·n) and not counted, nor are RoPE's
+ * rotations (O(d) a token; 'streaming' also re-rotates every attended key, O(g·n·d_h) a step).
  */
 export function decodeStepFlops(config: Pick<ResolvedDecoderConfig, 'layers' | 'heads' | 'kvHeads' | 'headDim' | 'vocab'>, attendedPairs: number): number {
   const { layers, heads, kvHeads, headDim, vocab } = config;
