@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CachePolicy, WindowConvention } from '../../src/memory/index.js';
-import { KERNELS, conventionArb, headsArb, maskedAttention, maxAbsDiff, randomRows, tokenVector } from './helpers.js';
+import { KERNELS, conventionArb, headsArb, maskedAttention, maxAbsDiff, randomRows, tokenVector, maxScaledDiff, LOGITS_TOLERANCE } from './helpers.js';
 import {
   Rng,
   attendReference,
@@ -384,7 +384,7 @@ describe("the kernels' matvec (projections and logits)", () => {
       const decoder = createDecoder(config, { kind: 'window', window: 16 }, { kernel });
       return tokens.flatMap((t) => Array.from(decoder.step(t)));
     });
-    expect(maxAbsDiff(js!, wasm!)).toBeLessThan(1e-5);
+    expect(maxScaledDiff(js!, wasm!)).toBeLessThan(LOGITS_TOLERANCE);
   });
 
   it('the WebAssembly kernel refuses vectors it did not allocate with the weights', () => {

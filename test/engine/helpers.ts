@@ -80,3 +80,18 @@ export const policyArb: fc.Arbitrary<CachePolicy> = fc.oneof(
  * and a runtime without it should fail these suites loudly rather than skip half of them.
  */
 export const KERNELS: readonly AttentionKernel[] = ['js', 'wasm'];
+
+/**
+ * Largest |a − b| / (1 + |b|): numpy's allclose measure, for logits, whose size varies. The wasm kernel sums
+ * the projections in float32 and prefill in float64, so two correct paths differ by a relative ~1e-6 that
+ * grows with the logit; a bug differs by orders of magnitude more.
+ */
+export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!)));
+  return max;
+}
+
+/** The tolerance decode, prefill and the two kernels are held to on logits, in maxScaledDiff's measure. */
+export const LOGITS_TOLERANCE = 2e-5;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pagedBlocks, pagedBytes, policyBytes, type CachePolicy } from '../../src/memory/index.js';
 import { PagedCache, Rng, createCache, createDecoder, createKernel } from '../../src/engine/index.js';
-import { KERNELS, conventionArb, maxAbsDiff } from './helpers.js';
+import { KERNELS, conventionArb, maxAbsDiff, maxScaledDiff, LOGITS_TOLERANCE } from './helpers.js';
 
 const pagedPolicyArb: fc.Arbitrary<CachePolicy> = fc.oneof(
   fc.constant<CachePolicy>({ kind: 'full' }),
@@ -150,9 +150,9 @@ describe('the paged cache', () => {
       const blocked = createDecoder(config, policy, { kernel, blockSize: 4 });
       const stepped = tokens.map((t) => Array.from(blocked.step(t)));
       const reference = tokens.map((t) => Array.from(contiguous.step(t)));
-      expect(maxAbsDiff(stepped.flat(), reference.flat())).toBeLessThan(1e-5);
+      expect(maxScaledDiff(stepped.flat(), reference.flat())).toBeLessThan(LOGITS_TOLERANCE);
       const prefilled = createDecoder(config, policy, { kernel, blockSize: 4 }).prefill(tokens, 9);
-      expect(maxAbsDiff(prefilled, stepped.flat())).toBeLessThan(1e-5);
+      expect(maxScaledDiff(prefilled, stepped.flat())).toBeLessThan(LOGITS_TOLERANCE);
     }
   });
 });

@@ -41,8 +41,10 @@ describe('simulate', () => {
       const growth = (points: { processBytes: number }[]) => points.at(-1)!.processBytes - points[0]!.processBytes;
       const held = full.points.at(-1)!.measuredBytes - full.points[0]!.measuredBytes;
       // The full cache's buffers hold at least what it holds (doubling may reserve up to 2×, and the
-      // buffers it outgrew stay until the collector frees them).
-      expect(growth(full.points)).toBeGreaterThanOrEqual(0.9 * held);
+      // buffers it outgrew stay until the collector frees them). Lower bound: its 2 MiB buffer at the end,
+      // less what it had at the first point (256 KiB, plus at most ~320 KiB of outgrown buffers, wasm
+      // memories rounded up to 64 KiB pages, that a collection may free in between): ≥ 0.82 × held.
+      expect(growth(full.points)).toBeGreaterThanOrEqual(0.7 * held);
       expect(growth(full.points)).toBeLessThan(4 * held);
       expect(Math.abs(growth(window.points))).toBeLessThan(0.1 * growth(full.points));
     }
