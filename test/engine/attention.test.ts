@@ -373,7 +373,7 @@ describe("the kernels' matvec (projections and logits)", () => {
         js.matvec(jsOut, 0, w!, x!, 3, rows, cols);
         expect(Array.from(jsOut)).toEqual(Array.from(expected));
       }),
-      { numRuns: 120 },
+      { numRuns: 60 },
     );
   });
 

@@ -88,7 +88,7 @@ describe('the paged cache', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 
@@ -138,7 +138,7 @@ describe('the paged cache', () => {
           expect(blocked.attendedPairs(0)).toBe(contiguous.attendedPairs(0));
         }
       }),
-      { numRuns: 80 },
+      { numRuns: 50 },
     );
   });
 

@@ -104,7 +104,7 @@ describe.each(KERNELS)('with RoPE, decode equals prefill (%s kernel)', (kernel) 
           expect(maxScaledDiff(decoded, prefilled)).toBeLessThan(LOGITS_TOLERANCE);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });
