@@ -116,4 +116,8 @@ export {
   type BarChartSpec,
   type BarSeries,
   type AxisScale,
+  openAssignment,
+  StudentAssignment,
+  type OpenAssignmentOptions,
+  type AssignmentDisplay,
 } from './api/course.js';

@@ -42,3 +42,4 @@ export {
   type BarSeries,
   type AxisScale,
 } from '../render/chart.js';
+export { openAssignment, StudentAssignment, type OpenAssignmentOptions, type AssignmentDisplay } from '../assignment/student.js';

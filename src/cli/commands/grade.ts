@@ -16,23 +16,26 @@ import { plainTable } from '../table.js';
 import { gradeFiles, type Bank, type Gradebook } from '../../quiz/index.js';
 import { resolveBank } from './bank-arg.js';
 import { displayPath } from '../paths.js';
+import { gradeAssignment, type AssignmentGradeOptions } from './grade-assignment.js';
 
 const SUBMISSION_FILE = /\.(json|ya?ml)$/i;
+/** With --assignment a submission may also be a saved notebook. */
+const ASSIGNMENT_SUBMISSION_FILE = /\.(json|ya?ml|ipynb)$/i;
 
-interface GradeOptions {
+interface GradeOptions extends AssignmentGradeOptions {
   bank?: string;
   out?: string;
   json?: boolean;
 }
 
-/** Submission files named by the user: files as given, folders' *.json / *.yaml / *.yml sorted by name. */
-export function submissionFiles(io: CliIO, paths: readonly string[]): { path: string; display: string }[] {
+/** Submission files named by the user: files as given, folders' *.json / *.yaml / *.yml (and *.ipynb with --assignment) sorted by name. */
+export function submissionFiles(io: CliIO, paths: readonly string[], pattern: RegExp = SUBMISSION_FILE): { path: string; display: string }[] {
   const out: { path: string; display: string }[] = [];
   for (const path of paths) {
     const absolute = resolve(io.cwd, path);
     if (!existsSync(absolute)) throw new UsageError(`no such submission file or folder '${path}'`);
     if (statSync(absolute).isDirectory()) {
-      const files = readdirSync(absolute).filter((f) => SUBMISSION_FILE.test(f)).sort();
+      const files = readdirSync(absolute).filter((f) => pattern.test(f)).sort();
       for (const f of files) {
         const file = join(absolute, f);
         if (statSync(file).isFile()) out.push({ path: file, display: displayPath(io, file) });
@@ -71,13 +74,25 @@ export function gradebookCsv(bank: Bank, book: Gradebook): string {
 export const registerGrade: RegisterCommand = (program, ctx) => {
   program
     .command('grade')
-    .description('grade submission files (JSON or YAML) against a bank; exit 1 when any was rejected')
+    .description('grade submission files (JSON or YAML; saved notebooks with --assignment) against a bank or an assignment; exit 1 when any was rejected')
     .argument('<submissions...>', 'submission files or folders of them')
     .option('--bank <BANK>', 'a bank id under quizzes/ or a path to a bank file')
-    .option('--out <file>', 'also write the gradebook CSV (one row a student, one column a question, then total)')
+    .option('--assignment <SRC>', 'an assignment folder (assignment.yaml); submissions may be saved notebooks (.ipynb)')
+    .option('--out <file>', 'also write the gradebook CSV (one row a student, one column a question, then total); with --format gradescope, the results.json')
+    .option('--feedback <dir>', 'with --assignment: write one feedback page a student (Markdown and HTML) into this folder')
+    .option('--solutions', "with --assignment: show the solutions in feedback (as the manifest's solutions: released)")
+    .option('--format <format>', 'with --assignment: table (default) or gradescope (results.json for one submission)')
     .option('--json', 'print one JSON document')
     .action((paths: string[], options: GradeOptions) => {
       const { io } = ctx;
+      if (options.assignment !== undefined) {
+        if (options.bank !== undefined) throw new UsageError('give --bank or --assignment, not both');
+        gradeAssignment(ctx, paths, options, submissionFiles(io, paths, ASSIGNMENT_SUBMISSION_FILE));
+        return;
+      }
+      for (const flag of ['feedback', 'solutions', 'format'] as const) {
+        if (options[flag] !== undefined) throw new UsageError(`--${flag} needs --assignment (an assignment folder)`);
+      }
       if (options.bank === undefined) throw new UsageError('--bank is required: a bank id under quizzes/ or a bank file');
       const bank = resolveBank(io, options.bank);
       const files = submissionFiles(io, paths);

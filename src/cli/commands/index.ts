@@ -16,4 +16,5 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'grade', load: async () => (await import('./grade.js')).registerGrade },
   { name: 'export', load: async () => (await import('./export.js')).registerExport },
   { name: 'site', load: async () => (await import('./site.js')).registerSite },
+  { name: 'assignment', load: async () => (await import('./assignment.js')).registerAssignment },
 ];

@@ -1,0 +1,202 @@
+/**
+ * The example assignment end to end, as issue 10's "done when" reads: release → a solved, a wrong and a
+ * tampered submission (plus the other ways a hand-in goes wrong) → grade → feedback pages → Gradescope
+ * results, and the Gradescope autograder archive run against a stand-in of Gradescope's /autograder.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kvlab, root, tempDir } from '../quiz/helpers.js';
+import { kvCacheMemory } from '../../src/memory/index.js';
+import { studentSeed } from '../../src/quiz/student-seed.js';
+import { cellSource, type Notebook } from '../../src/assignment/notebook.js';
+import { exerciseCases } from '../../src/assignment/exercise.js';
+import { exampleDir, readNotebook, studentNotebook, type StudentWork } from './helpers.js';
+
+const NB = 'kv-memory.ipynb';
+
+const solvedWork: StudentWork = {
+  student: 's1001',
+  answers: (params) => {
+    const q1 = params('full-cache-mib');
+    const q3 = params('cached-tokens');
+    return {
+      'full-cache-mib': kvCacheMemory({ layers: q1.layers!, heads: q1.kv_heads!, headDim: 128, tokens: q1.tokens!, dtype: 'fp16' }).bytes / 2 ** 20,
+      'window-growth': 'b',
+      'cached-tokens': Math.min(q3.window!, q3.tokens!),
+    };
+  },
+  windowBytes: (layers, kvHeads, headDim, window, tokens, bytes) => 2 * layers! * kvHeads! * headDim! * Math.min(window!, tokens!) * bytes!,
+};
+
+/** Half the full cache (forgot K and V), the wrong choice, and a function that is right but throws past 8 layers. */
+const wrongWork: StudentWork = {
+  student: 's1002',
+  answers: (params) => ({ ...solvedWork.answers(params), 'full-cache-mib': (solvedWork.answers(params)['full-cache-mib'] as number) / 2, 'window-growth': 'a' }),
+  windowBytes: (...args) => {
+    if (args[0]! > 8) throw new RangeError('too many layers for my function');
+    return solvedWork.windowBytes(...args);
+  },
+};
+
+function save(dir: string, name: string, nb: Notebook): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${JSON.stringify(nb, null, 1)}\n`);
+  return path;
+}
+
+describe('an assignment from release to Gradescope', () => {
+  const work = tempDir('kvlab-assignment-');
+  const release = join(work, 'release');
+  const subs = join(work, 'subs');
+
+  beforeAll(async () => {
+    const released = await kvlab(['assignment', 'release', 'example-assignment', '--out', release]);
+    expect(released.stderr).toBe('');
+    expect(released.code).toBe(0);
+    mkdirSync(subs);
+    save(subs, 'a-solved.ipynb', studentNotebook(release, NB, solvedWork));
+    save(subs, 'b-wrong.ipynb', studentNotebook(release, NB, wrongWork));
+    // Tampered: the student edited a locked cell (the check now passes a function of their choosing).
+    const tampered = studentNotebook(release, NB, { ...solvedWork, student: 's1003' });
+    const check = tampered.cells.find((c) => cellSource(c).includes('hw.check('))!;
+    check.source = ["// 🔒\n", "hw.check('window-bytes', (...args: number[]) => 0);"];
+    save(subs, 'c-tampered.ipynb', tampered);
+    // Saved without outputs: the released notebook with only the id written.
+    const blank = readNotebook(join(release, NB));
+    blank.cells.find((c) => cellSource(c).includes('const STUDENT'))!.source = ["const STUDENT = 's1004';\n"];
+    save(subs, 'd-no-outputs.ipynb', blank);
+    // The same student twice.
+    save(subs, 'e-again.ipynb', studentNotebook(release, NB, solvedWork));
+  });
+
+  it('release: the student copy has stubs, no outputs, keyless questions and locked-cell checksums', () => {
+    expect(readdirSync(release).sort()).toEqual(['assignment.json', NB]);
+    const nb = readNotebook(join(release, NB));
+    const code = nb.cells.filter((c) => c.cell_type === 'code');
+    expect(code.every((c) => (c.outputs ?? []).length === 0 && c.execution_count === null)).toBe(true);
+    const text = code.map(cellSource).join('\n');
+    expect(text).not.toMatch(/SOLUTION|Math\.min|kvCacheMemory|'b'\)/);
+    expect(text).toContain("throw new Error('not written yet");
+    expect(text).toContain("hw.answer('full-cache-mib', undefined);");
+    const manifest = JSON.parse(readFileSync(join(release, 'assignment.json'), 'utf8')) as { notebooks: { locked: { cell: string; sha256: string }[] }[] };
+    const locked = nb.cells.filter((c) => (c.metadata?.kvlab as { locked?: boolean } | undefined)?.locked);
+    expect(manifest.notebooks[0]!.locked).toHaveLength(locked.length);
+    expect(manifest.notebooks[0]!.locked.every((l) => /^[0-9a-f]{64}$/.test(l.sha256))).toBe(true);
+  });
+
+  it('grade: the solved one gets full marks, the wrong one partial credit; tampered, output-less and second files are rejected', async () => {
+    const result = await kvlab(['grade', '--assignment', 'example-assignment', subs, '--out', join(work, 'grades.csv'), '--feedback', join(work, 'feedback')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    const rows = Object.fromEntries(
+      result.stdout
+        .split('\n')
+        .filter((l) => /^│ s\d+/.test(l))
+        .map((l) => l.split('│').map((c) => c.trim()).filter(Boolean))
+        .map((cells) => [cells[0]!, cells]),
+    );
+    expect(rows.s1001!.slice(1, 4)).toEqual(['7', '7', '100.0']);
+    expect(wrongExerciseScore()).toBeGreaterThan(0);
+    expect(wrongExerciseScore()).toBeLessThan(3);
+    expect(rows.s1002!.slice(1, 3)).toEqual([String(1 + wrongExerciseScore()), '7']);
+    expect(result.stdout).toMatch(/rejected .*c-tampered\.ipynb: locked cell \d+ \(kv-memory\/\d+\) was changed/);
+    expect(result.stdout).toMatch(/rejected .*d-no-outputs\.ipynb: the notebook was saved without outputs/);
+    expect(result.stdout).toMatch(/rejected .*e-again\.ipynb: student 's1001' was already graded from .*a-solved\.ipynb/);
+    expect(result.stdout).toContain('graded 2, rejected 3');
+    const csv = readFileSync(join(work, 'grades.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('student,full-cache-mib,window-growth,cached-tokens,window-bytes,total');
+    expect(csv[1]).toBe('s1001,2,1,1,3,7');
+  });
+
+  it('feedback: one page a student, Markdown and HTML, scores and feedback, no solutions until released', async () => {
+    const fb = join(work, 'feedback');
+    expect(readdirSync(fb).sort()).toEqual(['s1001.html', 's1001.md', 's1002.html', 's1002.md']);
+    const wrong = readFileSync(join(fb, 's1002.md'), 'utf8');
+    expect(wrong).toContain('## full-cache-mib (question): 0 / 2');
+    expect(wrong).toContain('Half of it; both the keys and the values are cached'); // the matched feedback
+    expect(wrong).toContain('## window-growth (question): 0 / 1');
+    expect(wrong).toContain('Only a full cache does'); // the chosen choice's feedback
+    expect(wrong).toMatch(/error: RangeError: too many layers for my function/);
+    expect(wrong).not.toContain('### Solution');
+    expect(wrong).not.toContain('every KV head, every token so far'); // the explanation
+    expect(wrong).toContain('*Solutions are not released yet.*');
+    const html = readFileSync(join(fb, 's1002.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<h2>full-cache-mib (question): 0 / 2</h2>');
+
+    const released = await kvlab(['grade', '--assignment', 'example-assignment', join(subs, 'b-wrong.ipynb'), '--feedback', join(work, 'feedback-solutions'), '--solutions']);
+    expect(released.code).toBe(0);
+    const withSolutions = readFileSync(join(work, 'feedback-solutions', 's1002.md'), 'utf8');
+    expect(withSolutions).toContain('### Solution');
+    expect(withSolutions).toContain('every KV head, every token so far');
+    expect(withSolutions).toContain('**Answer:** `"b"`');
+  });
+
+  it('gradescope: results.json with the score and one test per item, hidden until the due date', async () => {
+    const out = join(work, 'results.json');
+    const result = await kvlab(['grade', '--assignment', 'example-assignment', '--format', 'gradescope', '--out', out, join(subs, 'b-wrong.ipynb')]);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { score: number; tests: { name: string; score: number; max_score: number; visibility: string; output: string }[] };
+    expect(json.score).toBe(1 + wrongExerciseScore());
+    expect(json.tests.map((t) => t.name)).toEqual(['Notebook received', 'full-cache-mib (question)', 'window-growth (question)', 'cached-tokens (question)', 'window-bytes (exercise)']);
+    expect(json.tests.slice(1).every((t) => t.visibility === 'after_due_date')).toBe(true);
+    expect(json.tests.slice(1).map((t) => t.max_score)).toEqual([2, 1, 1, 3]);
+    expect(json.tests[0]!.visibility).toBe('visible');
+
+    const rejected = await kvlab(['grade', '--assignment', 'example-assignment', '--format', 'gradescope', join(subs, 'c-tampered.ipynb')]);
+    expect(rejected.code).toBe(1);
+    const failed = JSON.parse(rejected.stdout) as { score: number; output: string; tests: unknown[] };
+    expect(failed.score).toBe(0);
+    expect(failed.output).toMatch(/could not be graded:[\s\S]*was changed/);
+  });
+
+  it('autograder: the archive grades a submission in a stand-in /autograder', async () => {
+    const zip = join(work, 'autograder.zip');
+    const built = await kvlab(['assignment', 'autograder', 'example-assignment', '--out', zip]);
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    const entries = unzipSync(readFileSync(zip));
+    expect(Object.keys(entries).sort()).toEqual(['assignment/assignment.yaml', 'assignment/banks/kv-memory-hw.yaml', `assignment/${NB}`, 'run_autograder', 'setup.sh']);
+    expect(strFromU8(entries['setup.sh']!)).toContain('apt-get install -y nodejs npm');
+
+    // Gradescope's layout: the archive in source/, the student's upload in submission/, results/ written.
+    const ag = join(work, 'autograder');
+    for (const [name, bytes] of Object.entries(entries)) {
+      mkdirSync(dirname(join(ag, 'source', name)), { recursive: true });
+      writeFileSync(join(ag, 'source', name), bytes);
+    }
+    chmodSync(join(ag, 'source', 'run_autograder'), 0o755);
+    execFileSync('bash', ['-n', join(ag, 'source', 'setup.sh')]);
+    mkdirSync(join(ag, 'submission'));
+    writeFileSync(join(ag, 'submission', 'homework.ipynb'), readFileSync(join(subs, 'a-solved.ipynb')));
+    const env = { ...process.env, KVLAB_AUTOGRADER_ROOT: ag, KVLAB_BIN: `${process.execPath} ${join(root, 'bin', 'kvlab.js')}` };
+    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe' });
+    const results = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; tests: unknown[] };
+    expect(results.score).toBe(7);
+    expect(results.tests).toHaveLength(5);
+
+    // Nothing handed in: a result that says so, never a missing file.
+    writeFileSync(join(ag, 'submission', 'homework.ipynb'), '');
+    execFileSync('rm', [join(ag, 'submission', 'homework.ipynb')]);
+    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe' });
+    const none = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; output: string };
+    expect(none).toMatchObject({ score: 0 });
+    expect(none.output).toMatch(/No notebook/);
+    expect(existsSync(join(root, 'example-assignment', 'results'))).toBe(false);
+  });
+});
+
+/**
+ * The wrong function's score: 3 points × the share of the student's cases it gets right, i.e. those with at
+ * most 8 layers (counted on the inputs drawn for the student's id, apart from the grader).
+ */
+function wrongExerciseScore(): number {
+  const layers = [...Array(8).keys()].map((i) => {
+    // Case i's first argument, drawn from the same stream the student's kernel and the grader use.
+    return exerciseCases('kv-memory-hw', { id: 'window-bytes', cases: 8, args: { layers: [2, 4, 12, 32] } }, studentSeed('s1002'))[i]![0]!;
+  });
+  return Math.round(((3 * layers.filter((l) => l <= 8).length) / 8) * 1e4) / 1e4;
+}
