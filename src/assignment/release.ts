@@ -72,17 +72,17 @@ function inside(parent: string, child: string): boolean {
  * Writes the release into `outDir`. Refuses a folder inside the source (or holding it), and a folder
  * that has other files and no earlier release, so it never mixes keys into a copy or overwrites work.
  */
-export function writeRelease(source: AssignmentSource, outDir: string): { files: string[]; release: Release } {
+export function writeRelease(source: AssignmentSource, outDir: string, display = outDir): { files: string[]; release: Release } {
   const out = resolve(outDir);
   const real = existsSync(out) ? realpathSync(out) : out;
   const src = realpathSync(source.dir);
   if (inside(src, real) || inside(real, src)) {
-    throw new Error(`--out '${outDir}' is inside the assignment's source folder (or holds it); the student's copy must be written elsewhere`);
+    throw new Error(`--out '${display}' is inside the assignment's source folder (or holds it); the student's copy must be written elsewhere`);
   }
   if (existsSync(out)) {
     const present = readdirSync(out);
     if (present.length > 0 && !present.includes(RELEASE_FILE)) {
-      throw new Error(`--out '${outDir}' is a folder with other files in it and no earlier release; give a new or empty folder`);
+      throw new Error(`--out '${display}' is a folder with other files in it and no earlier release; give a new or empty folder`);
     }
   }
   const release = buildRelease(source);

@@ -46,7 +46,7 @@ export const registerAssignment: RegisterCommand = (program, ctx) => {
       const source = resolveAssignment(io, src);
       let written: ReturnType<typeof writeRelease>;
       try {
-        written = writeRelease(source, resolve(io.cwd, options.out));
+        written = writeRelease(source, resolve(io.cwd, options.out), options.out);
       } catch (error) {
         throw new UsageError(error instanceof Error ? error.message : String(error));
       }

@@ -1,0 +1,89 @@
+/**
+ * The source side: solution regions and their stubs, locked-cell checksums, what `kvlab lint` says of an
+ * assignment folder, and the command's refusals (writing into the source, a non-empty folder).
+ */
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STUB, releaseNotebook, sha256, solutionProblems, stubSolutions, type Notebook } from '../../src/assignment/notebook.js';
+import { kvlab, tempDir } from '../quiz/helpers.js';
+import { exampleDir } from './helpers.js';
+
+describe('solution regions', () => {
+  it('a region becomes its stub line at the marker indentation; the default stub throws', () => {
+    const source = ['function f(): number {', '  // BEGIN SOLUTION', '  return 42;', '  // END SOLUTION', '}', '// BEGIN SOLUTION hw.answer("q", undefined);', 'hw.answer("q", 7);', '// END SOLUTION'].join('\n');
+    expect(stubSolutions(source)).toBe(['function f(): number {', `  ${DEFAULT_STUB}`, '}', 'hw.answer("q", undefined);'].join('\n'));
+  });
+
+  it('unbalanced and nested markers are problems with their line', () => {
+    expect(solutionProblems('// BEGIN SOLUTION\nx')).toEqual(['line 1: BEGIN SOLUTION is never closed by an END SOLUTION']);
+    expect(solutionProblems('x\n// END SOLUTION')).toEqual(['line 2: END SOLUTION without a BEGIN SOLUTION']);
+    expect(solutionProblems('// BEGIN SOLUTION\n// BEGIN SOLUTION\n// END SOLUTION')[0]).toMatch(/^line 2: BEGIN SOLUTION inside the region opened on line 1/);
+    expect(solutionProblems('// BEGIN SOLUTION\n1\n// END SOLUTION')).toEqual([]);
+  });
+
+  it('locked cells get an id and the sha256 of their source; outputs are cleared', () => {
+    const nb: Notebook = {
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: {},
+      cells: [
+        { cell_type: 'code', source: ['hw.check("x", f);'], metadata: { kvlab: { locked: true } }, outputs: [{ output_type: 'stream', text: 'hi' }], execution_count: 3 },
+        { cell_type: 'code', source: '// BEGIN SOLUTION\nsecret();\n// END SOLUTION', metadata: {}, outputs: [], execution_count: 1 },
+      ],
+    };
+    const { notebook, locked } = releaseNotebook(nb, 'hw.ipynb');
+    expect(locked).toEqual([{ cell: 'hw/1', sha256: sha256('hw.check("x", f);') }]);
+    expect(notebook.cells[0]!.metadata).toMatchObject({ kvlab: { locked: true, cell: 'hw/1' }, editable: false, deletable: false });
+    expect(notebook.cells.every((c) => c.outputs!.length === 0 && c.execution_count === null)).toBe(true);
+    expect(notebook.cells[1]!.source).toEqual([DEFAULT_STUB]);
+  });
+});
+
+describe('kvlab lint on an assignment folder', () => {
+  it('the example is valid', async () => {
+    const result = await kvlab(['lint', 'example-assignment']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('example-assignment: assignment kv-memory-hw: 3 questions, 1 code exercises, 1 notebook\nkvlab lint: 0 banks and 1 assignment valid\n');
+  });
+
+  it('lists every problem: unknown field, missing question, bad expression, unbalanced markers, a solution in a locked cell', async () => {
+    const dir = join(tempDir('kvlab-lint-'), 'hw');
+    cpSync(exampleDir, dir, { recursive: true });
+    const manifest = readFileSync(join(dir, 'assignment.yaml'), 'utf8')
+      .replace('solutions: hidden', 'solutions: hidden\ndeadline: tomorrow')
+      .replace('{id: cached-tokens, bank: kv-memory-hw', '{id: cached-tokenz, bank: kv-memory-hw');
+    writeFileSync(join(dir, 'assignment.yaml'), manifest);
+    let result = await kvlab(['lint', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('assignment.yaml: the manifest: unknown field deadline');
+    writeFileSync(join(dir, 'assignment.yaml'), manifest.replace('\ndeadline: tomorrow', '').replace('min(window, tokens)', 'min(window, tokenz)'));
+    const nb = JSON.parse(readFileSync(join(dir, 'kv-memory.ipynb'), 'utf8')) as Notebook;
+    nb.cells[2]!.source = ['// BEGIN SOLUTION\n', 'const hw = 1;\n'];
+    writeFileSync(join(dir, 'kv-memory.ipynb'), JSON.stringify(nb));
+    result = await kvlab(['lint', dir]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.some((l) => l.endsWith("questions[2]: bank 'kv-memory-hw' has no question 'cached-tokenz' (it has: full-cache-mib, window-growth, cached-tokens)"))).toBe(true);
+    expect(lines.some((l) => /exercises\[0\]: expected: .*tokenz/.test(l))).toBe(true);
+    expect(lines.some((l) => l.endsWith('kv-memory.ipynb: cell 3: line 1: BEGIN SOLUTION is never closed by an END SOLUTION'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('kv-memory.ipynb: cell 3: a locked cell holds a solution region; a student could never write it'))).toBe(true);
+    expect(lines.at(-1)).toBe('kvlab lint: 4 problems in 1 of 1 files and assignments');
+  });
+});
+
+describe('kvlab assignment release refuses to mix keys into other folders', () => {
+  it('never writes inside the source, nor into a folder with other files', async () => {
+    let result = await kvlab(['assignment', 'release', 'example-assignment', '--out', 'example-assignment/student']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^kvlab: --out 'example-assignment\/student' is inside the assignment's source folder/);
+    const busy = tempDir('kvlab-busy-');
+    mkdirSync(join(busy, 'x'));
+    result = await kvlab(['assignment', 'release', 'example-assignment', '--out', busy]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is a folder with other files in it and no earlier release/);
+    result = await kvlab(['assignment', 'release', 'no-such-folder', '--out', busy]);
+    expect(result).toMatchObject({ code: 2, stderr: "kvlab: no assignment folder 'no-such-folder'; give the folder that holds assignment.yaml\n" });
+  });
+});
