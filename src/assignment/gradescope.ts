@@ -5,7 +5,6 @@
  * before the deadline they see only that their notebook was received and read; one visible test says so.
  */
 import type { AssignmentGradebook } from './grade.js';
-import { feedbackMarkdown } from './feedback.js';
 
 export interface GradescopeTest {
   name: string;
@@ -63,7 +62,7 @@ export function gradescopeResults(book: AssignmentGradebook, withSolutions: bool
   const others = book.rejected.map((r) => `- ignored ${r.file}: ${r.reason}`);
   return {
     score: result.score,
-    output: [feedbackMarkdown(book.title, result, withSolutions).split('\n\n')[0]!, ...others].join('\n\n'),
+    output: [`**${book.title}**: graded for ${result.student}. Each question's score and feedback are shown after the due date.`, ...others].join('\n\n'),
     output_format: 'md',
     visibility: 'visible',
     stdout_visibility: 'hidden',

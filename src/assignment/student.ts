@@ -51,6 +51,10 @@ function readManifest(dir: string): ReleaseManifest {
   throw new Error(`no ${RELEASE_FILE} in ${dir}: open the notebook from the assignment's folder`);
 }
 
+function count(n: number, noun: string): string {
+  return `${formatNumber(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** One line of an error, for a case that threw. */
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${String(error)}`;
@@ -84,7 +88,7 @@ export class StudentAssignment {
     const points = this.manifest.questions.reduce((s, q) => s + q.points, 0) + this.manifest.exercises.reduce((s, e) => s + e.points, 0);
     this.display.markdown(
       `**${this.manifest.title}**: student \`${student}\` (your numbers come from this id). ` +
-        `${this.manifest.questions.length} questions and ${this.manifest.exercises.length} code exercises, ${formatNumber(points)} points. ` +
+        `${count(this.manifest.questions.length, 'question')} and ${count(this.manifest.exercises.length, 'code exercise')}, ${count(points, 'point')}. ` +
         'Each answer is recorded in this notebook: save it and hand in the .ipynb file.',
     );
   }

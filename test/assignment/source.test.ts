@@ -45,7 +45,7 @@ describe('kvlab lint on an assignment folder', () => {
     const result = await kvlab(['lint', 'example-assignment']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('example-assignment: assignment kv-memory-hw: 3 questions, 1 code exercises, 1 notebook\nkvlab lint: 0 banks and 1 assignment valid\n');
+    expect(result.stdout).toBe('example-assignment: assignment kv-memory-hw: 3 questions, 1 code exercise, 1 notebook\nkvlab lint: 1 assignment valid\n');
   });
 
   it('lists every problem: unknown field, missing question, bad expression, unbalanced markers, a solution in a locked cell', async () => {

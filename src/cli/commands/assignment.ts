@@ -58,7 +58,8 @@ export const registerAssignment: RegisterCommand = (program, ctx) => {
       }
       io.stdout(`released ${manifest.assignment} (${manifest.title}) to ${options.out}\n`);
       io.stdout(`  ${written.files.join(', ')}\n`);
-      io.stdout(`  ${manifest.questions.length} questions without keys, ${manifest.exercises.length} code exercises, ${locked} locked cells with checksums\n`);
+      const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+      io.stdout(`  ${count(manifest.questions.length, 'question')} without keys, ${count(manifest.exercises.length, 'code exercise')}, ${count(locked, 'locked cell')} with checksums\n`);
     });
 
   command
