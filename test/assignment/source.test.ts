@@ -87,3 +87,24 @@ describe('kvlab assignment release refuses to mix keys into other folders', () =
     expect(result).toMatchObject({ code: 2, stderr: "kvlab: no assignment folder 'no-such-folder'; give the folder that holds assignment.yaml\n" });
   });
 });
+
+describe('kvlab grade --assignment with an answers file', () => {
+  it('grades a JSON submission of answers; its exercises are unanswered; another assignment is rejected', async () => {
+    const dir = tempDir('kvlab-answers-');
+    writeFileSync(join(dir, 's1.json'), JSON.stringify({ student: 's1', assignment: 'kv-memory-hw', answers: { 'window-growth': 'b', 'cached-tokens': 'many' } }));
+    writeFileSync(join(dir, 's2.yaml'), 'student: s2\nassignment: another-hw\nanswers: {}\n');
+    const result = await kvlab(['grade', '--assignment', 'example-assignment', '--json', dir]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as { results: { student: string; score: number; items: Record<string, { status: string; feedback: string }> }[]; rejected: { reason: string }[] };
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]!.score).toBe(1);
+    expect(report.results[0]!.items['cached-tokens']!.status).toBe('invalid');
+    expect(report.results[0]!.items['window-bytes']!.status).toBe('unanswered');
+    expect(report.rejected[0]!.reason).toBe("it is for assignment 'another-hw', not 'kv-memory-hw'");
+  });
+
+  it('--feedback, --solutions and --format need --assignment', async () => {
+    const result = await kvlab(['grade', '--bank', 'sliding-window-basics', '--format', 'gradescope', 'example-assignment']);
+    expect(result).toMatchObject({ code: 2, stderr: 'kvlab: --format needs --assignment (an assignment folder)\n' });
+  });
+});

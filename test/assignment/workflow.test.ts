@@ -172,8 +172,11 @@ describe('an assignment from release to Gradescope', () => {
     execFileSync('bash', ['-n', join(ag, 'source', 'setup.sh')]);
     mkdirSync(join(ag, 'submission'));
     writeFileSync(join(ag, 'submission', 'homework.ipynb'), readFileSync(join(subs, 'a-solved.ipynb')));
-    const env = { ...process.env, KVLAB_AUTOGRADER_ROOT: ag, KVLAB_BIN: `${process.execPath} ${join(root, 'bin', 'kvlab.js')}` };
-    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe' });
+    // kvlab from this checkout's sources (Gradescope's image has it installed by setup.sh).
+    const launcher = join(work, 'kvlab-dev.mjs');
+    writeFileSync(launcher, `import { run } from ${JSON.stringify(join(root, 'src', 'cli', 'main.ts'))};\nprocess.exitCode = await run(process.argv.slice(2));\n`);
+    const env = { ...process.env, KVLAB_AUTOGRADER_ROOT: ag, KVLAB_BIN: `${process.execPath} --import tsx ${launcher}` };
+    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe', cwd: root });
     const results = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; tests: unknown[] };
     expect(results.score).toBe(7);
     expect(results.tests).toHaveLength(5);
@@ -181,7 +184,7 @@ describe('an assignment from release to Gradescope', () => {
     // Nothing handed in: a result that says so, never a missing file.
     writeFileSync(join(ag, 'submission', 'homework.ipynb'), '');
     execFileSync('rm', [join(ag, 'submission', 'homework.ipynb')]);
-    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe' });
+    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe', cwd: root });
     const none = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; output: string };
     expect(none).toMatchObject({ score: 0 });
     expect(none.output).toMatch(/No notebook/);
