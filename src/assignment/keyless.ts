@@ -45,8 +45,11 @@ function hashOrder(texts: readonly string[]): string[] {
 
 type Strip = (q: Question, out: KeylessQuestion) => void;
 
-/** What each type keeps beyond the common fields; everything else (its key) is left out. */
-const KEYLESS: Record<QuestionType, Strip> = {
+/**
+ * What each type keeps beyond the common fields; everything else (its key) is left out. A type without an
+ * entry keeps only the common fields: a new type can show too little, never its key.
+ */
+const KEYLESS: Partial<Record<QuestionType, Strip>> = {
   'true-false': () => {},
   'single-choice': (q, out) => {
     if (q.type === 'single-choice') out.choices = q.choices.map((c) => ({ id: c.id, text: c.text }));
@@ -78,7 +81,7 @@ const KEYLESS: Record<QuestionType, Strip> = {
 /** The question without its key (see the module comment for what is kept). */
 export function keylessQuestion(q: Question): KeylessQuestion {
   const out: KeylessQuestion = { id: q.id, type: q.type, points: q.points, prompt: q.prompt, params: { ...q.params }, tags: [...q.tags] };
-  KEYLESS[q.type](q, out);
+  KEYLESS[q.type]?.(q, out);
   return out;
 }
 

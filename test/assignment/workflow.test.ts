@@ -203,3 +203,29 @@ function wrongExerciseScore(): number {
   });
   return Math.round(((3 * layers.filter((l) => l <= 8).length) / 8) * 1e4) / 1e4;
 }
+
+describe('every student id', () => {
+  it('solved work recorded through the released copy grades to full marks (the student sees the variant the grader grades)', async () => {
+    const { default: fc } = await import('fast-check');
+    const { loadAssignment } = await import('../../src/assignment/manifest.js');
+    const { buildRelease } = await import('../../src/assignment/release.js');
+    const { readAssignmentSubmission, gradeRecorded } = await import('../../src/assignment/grade.js');
+    const source = loadAssignment(exampleDir);
+    const manifest = buildRelease(source).manifest;
+    const dir = tempDir('kvlab-ids-');
+    const release = join(dir, 'release');
+    await kvlab(['assignment', 'release', 'example-assignment', '--out', release]);
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(), fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,20}$/)), (id) => {
+        const student = String(id);
+        const path = save(dir, 'nb.ipynb', studentNotebook(release, NB, { ...solvedWork, student }));
+        const read = readAssignmentSubmission(source, manifest, path);
+        expect(read.student).toBe(student);
+        const graded = gradeRecorded(source, read.student, read.answers, read.checks, 'nb.ipynb');
+        expect(graded.seed).toBe(studentSeed(student));
+        expect(graded.score).toBe(7);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
