@@ -108,3 +108,19 @@ describe('kvlab grade --assignment with an answers file', () => {
     expect(result).toMatchObject({ code: 2, stderr: 'kvlab: --format needs --assignment (an assignment folder)\n' });
   });
 });
+
+describe('kvlab assignment autograder', () => {
+  it('puts a tarball given with --kvlab in the archive and installs it from there', async () => {
+    const { unzipSync, strFromU8 } = await import('fflate');
+    const dir = tempDir('kvlab-ag-');
+    writeFileSync(join(dir, 'kvlab-9.9.9.tgz'), 'not really a tarball');
+    const result = await kvlab(['assignment', 'autograder', 'example-assignment', '--out', join(dir, 'ag.zip'), '--kvlab', join(dir, 'kvlab-9.9.9.tgz')]);
+    expect(result.code).toBe(0);
+    const entries = unzipSync(readFileSync(join(dir, 'ag.zip')));
+    expect(strFromU8(entries['kvlab-9.9.9.tgz']!)).toBe('not really a tarball');
+    expect(strFromU8(entries['setup.sh']!)).toContain('npm install -g ./kvlab-9.9.9.tgz');
+    const missing = await kvlab(['assignment', 'autograder', 'example-assignment', '--out', join(dir, 'ag2.zip'), '--kvlab', 'nope.tgz']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^kvlab: --kvlab 'nope.tgz' is not a file/);
+  });
+});

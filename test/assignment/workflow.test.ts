@@ -161,6 +161,8 @@ describe('an assignment from release to Gradescope', () => {
     const entries = unzipSync(readFileSync(zip));
     expect(Object.keys(entries).sort()).toEqual(['assignment/assignment.yaml', 'assignment/banks/kv-memory-hw.yaml', `assignment/${NB}`, 'run_autograder', 'setup.sh']);
     expect(strFromU8(entries['setup.sh']!)).toContain('apt-get install -y nodejs npm');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(strFromU8(entries['setup.sh']!)).toContain(`npm install -g kvlab@${pkg.version}\n`);
 
     // Gradescope's layout: the archive in source/, the student's upload in submission/, results/ written.
     const ag = join(work, 'autograder');

@@ -3,7 +3,7 @@
  * kvlab assignment autograder SRC --out autograder.zip: the Gradescope autograder archive.
  * Grading is `kvlab grade --assignment SRC` (grade.ts). Format and workflow: docs/assignments.md.
  */
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, isAbsolute } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { RegisterCommand } from '../command.js';
@@ -25,6 +25,12 @@ export function resolveAssignment(io: CliIO, path: string): AssignmentSource {
     if (error instanceof AssignmentError) throw new UsageError(`${error.problems.join('\nkvlab: ')}\nkvlab: fix the assignment (kvlab lint ${path} lists every problem)`);
     throw error;
   }
+}
+
+/** This kvlab's own npm spec (name@version from its package.json): what the autograder installs by default. */
+function ownSpec(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return `${pkg.name}@${pkg.version}`;
 }
 
 function inside(parent: string, child: string): boolean {
@@ -67,19 +73,20 @@ export const registerAssignment: RegisterCommand = (program, ctx) => {
     .description('write the Gradescope autograder archive (setup.sh, run_autograder, the assignment)')
     .argument('<src>', 'the assignment folder (holds assignment.yaml)')
     .requiredOption('--out <file>', 'the archive to write, e.g. autograder.zip')
-    .option('--kvlab <spec>', "what setup.sh installs: an npm spec, or a tarball from 'npm pack' (put in the archive)", 'kvlab@0.1.0')
-    .action((src: string, options: { out: string; kvlab: string }) => {
+    .option('--kvlab <spec>', "what setup.sh installs: an npm spec (default this kvlab's name@version), or a tarball from 'npm pack' (put in the archive)")
+    .action((src: string, options: { out: string; kvlab?: string }) => {
       const { io } = ctx;
+      const kvlab = options.kvlab ?? ownSpec();
       const source = resolveAssignment(io, src);
       const out = resolve(io.cwd, options.out);
       if (!out.toLowerCase().endsWith('.zip')) throw new UsageError(`--out '${options.out}' must name a .zip file, e.g. autograder.zip`);
       if (inside(realpathSync(source.dir), existsSync(out) ? realpathSync(out) : out)) {
         throw new UsageError(`--out '${options.out}' is inside the assignment folder; write the archive elsewhere`);
       }
-      const tarball = resolve(io.cwd, options.kvlab);
-      const isTarball = /\.t(ar\.)?gz$/i.test(options.kvlab);
-      if (isTarball && !existsSync(tarball)) throw new UsageError(`--kvlab '${options.kvlab}' is not a file; give a tarball made by npm pack, or an npm spec such as kvlab@0.1.0`);
-      const zip = autograderZip(source, isTarball ? { tarball } : { spec: options.kvlab });
+      const tarball = resolve(io.cwd, kvlab);
+      const isTarball = /\.t(ar\.)?gz$/i.test(kvlab);
+      if (isTarball && !existsSync(tarball)) throw new UsageError(`--kvlab '${kvlab}' is not a file; give a tarball made by npm pack, or an npm spec such as ${ownSpec()}`);
+      const zip = autograderZip(source, isTarball ? { tarball } : { spec: kvlab });
       writeFileAtomic.sync(out, Buffer.from(zip));
       io.stdout(`wrote ${displayPath(io, out)} (${zip.length} bytes): setup.sh, run_autograder, assignment/ (${source.id}); upload it as the autograder of a Gradescope programming assignment\n`);
     });
