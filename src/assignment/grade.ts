@@ -22,7 +22,13 @@ import { parseNotebook, sha256, NotebookError } from './notebook.js';
 export const MAX_NOTEBOOK_BYTES = 16 << 20;
 const STUDENT_ID = /^(?!\.)[A-Za-z0-9._-]{1,64}$/;
 
-export type ItemStatus = QuestionResult['status'];
+/** How an item was graded; 'not-graded' is an answer of the wrong shape (the reason is given). */
+export type ItemStatus = 'correct' | 'partial' | 'incorrect' | 'unanswered' | 'not-graded';
+
+/** The quiz grader's status as an item status (it calls a wrong-shape answer 'invalid' or 'not-graded'). */
+function itemStatus(status: string): ItemStatus {
+  return status === 'correct' || status === 'partial' || status === 'incorrect' || status === 'unanswered' ? status : 'not-graded';
+}
 
 export interface CaseResult {
   args: number[];
@@ -68,11 +74,11 @@ const VERDICT: Record<ItemStatus, string> = {
   partial: 'Partly correct.',
   incorrect: 'Incorrect.',
   unanswered: 'Not answered.',
-  invalid: 'Not graded',
+  'not-graded': 'Not graded',
 };
 
 function verdictLine(status: ItemStatus, score: number, max: number, reason?: string): string {
-  const head = status === 'invalid' ? `Not graded: ${escapeMarkdownHtml(reason ?? '')}.` : VERDICT[status];
+  const head = status === 'not-graded' ? `Not graded: ${escapeMarkdownHtml(reason ?? '')}.` : VERDICT[status];
   return `${head} Score ${formatNumber(score)}/${formatNumber(max)}.`;
 }
 
@@ -106,7 +112,7 @@ function splitFeedback(q: SourceQuestion, result: QuestionResult, seed: number):
   const rest = (feedback: string) => feedback.split('\n\n').slice(1).join('\n\n');
   const explanation = rest(gradeAnswer(q.bank, q.id, undefined, seed).feedback);
   if (result.parts !== undefined) {
-    const notes = Object.entries(result.parts).map(([id, part]) => `- **${id}**: ${VERDICT[part.status] === 'Not graded' ? `Not graded: ${part.reason ?? ''}.` : VERDICT[part.status]} Score ${formatNumber(part.score)}/${formatNumber(part.max)}.`);
+    const notes = Object.entries(result.parts).map(([id, part]) => `- **${id}**: ${verdictLine(itemStatus(part.status), part.score, part.max, part.reason)}`);
     return { notes: [notes.join('\n')], explanation };
   }
   let body = rest(result.feedback);
@@ -124,8 +130,8 @@ function gradeQuestion(q: SourceQuestion, answer: unknown, seed: number): ItemRe
     kind: 'question',
     score,
     max: q.points,
-    status: result.status,
-    feedback: [verdictLine(result.status, score, q.points, result.reason), ...notes].join('\n\n'),
+    status: itemStatus(result.status),
+    feedback: [verdictLine(itemStatus(result.status), score, q.points, result.reason), ...notes].join('\n\n'),
     solution,
   };
 }

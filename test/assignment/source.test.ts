@@ -98,7 +98,7 @@ describe('kvlab grade --assignment with an answers file', () => {
     const report = JSON.parse(result.stdout) as { results: { student: string; score: number; items: Record<string, { status: string; feedback: string }> }[]; rejected: { reason: string }[] };
     expect(report.results).toHaveLength(1);
     expect(report.results[0]!.score).toBe(1);
-    expect(report.results[0]!.items['cached-tokens']!.status).toBe('invalid');
+    expect(report.results[0]!.items['cached-tokens']!.status).toBe('not-graded');
     expect(report.results[0]!.items['window-bytes']!.status).toBe('unanswered');
     expect(report.rejected[0]!.reason).toBe("it is for assignment 'another-hw', not 'kv-memory-hw'");
   });
