@@ -142,9 +142,12 @@ function describeGot(c: RecordedCase | undefined): string {
   return JSON.stringify(c.value) ?? 'nothing';
 }
 
-function gradeExercise(assignmentId: string, e: SourceExercise, recorded: RecordedCase[] | undefined, seed: number): ItemResult {
+function gradeExercise(assignmentId: string, e: SourceExercise, recorded: RecordedCase[] | undefined, seed: number, unlocked = false): ItemResult {
   if (recorded === undefined) {
-    return { id: e.id, kind: 'exercise', score: 0, max: e.points, status: 'unanswered', feedback: `${verdictLine('unanswered', 0, e.points)} The check cell \`hw.check('${e.id}', ${e.function})\` was not run.` };
+    const why = unlocked
+      ? `Its results were recorded by a cell of your own, not by the locked check cell; run the locked cell \`hw.check('${e.id}', ${e.function})\`.`
+      : `The check cell \`hw.check('${e.id}', ${e.function})\` was not run.`;
+    return { id: e.id, kind: 'exercise', score: 0, max: e.points, status: 'unanswered', feedback: `${verdictLine('unanswered', 0, e.points)} ${why}` };
   }
   const cases = exerciseCases(assignmentId, e, seed).map((args, i): CaseResult => {
     const got = recorded[i];
@@ -173,11 +176,12 @@ export function gradeRecorded(
   answers: ReadonlyMap<string, unknown>,
   checks: ReadonlyMap<string, RecordedCase[]>,
   file: string,
+  unlockedChecks: ReadonlySet<string> = new Set(),
 ): AssignmentResult {
   const seed = studentSeed(student);
   const items = [
     ...source.questions.map((q) => gradeQuestion(q, answers.get(q.id), seed)),
-    ...source.exercises.map((e) => gradeExercise(source.id, e, checks.get(e.id), seed)),
+    ...source.exercises.map((e) => gradeExercise(source.id, e, checks.get(e.id), seed, unlockedChecks.has(e.id))),
   ];
   return {
     student,
@@ -209,7 +213,7 @@ export function readAssignmentSubmission(
   source: AssignmentSource,
   manifest: ReleaseManifest,
   path: string,
-): { student: string; answers: Map<string, unknown>; checks: Map<string, RecordedCase[]> } {
+): { student: string; answers: Map<string, unknown>; checks: Map<string, RecordedCase[]>; unlockedChecks?: Set<string> } {
   const size = statSync(path).size;
   const isNotebook = path.toLowerCase().endsWith('.ipynb');
   const limit = isNotebook ? MAX_NOTEBOOK_BYTES : 1 << 20;
@@ -243,7 +247,7 @@ export function readAssignmentSubmission(
   if (records.students.size > 1) throw new SubmissionError(`its answers name several students (${[...records.students].map((s) => `'${s.slice(0, 40)}'`).join(', ')}); one notebook is one student's`);
   const student = [...records.students][0]!;
   if (!STUDENT_ID.test(student)) throw new SubmissionError(`the student id '${student.slice(0, 40)}' is not valid (1-64 of A-Z a-z 0-9 . _ -)`);
-  return { student, answers: records.answers, checks: records.checks };
+  return { student, answers: records.answers, checks: records.checks, unlockedChecks: records.unlockedChecks };
 }
 
 function isFsError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
@@ -261,11 +265,11 @@ export function gradeAssignmentFiles(
   const byStudent = new Map<string, string>();
   files.forEach(({ path, display }, i) => {
     try {
-      const { student, answers, checks } = readAssignmentSubmission(source, manifest, path);
+      const { student, answers, checks, unlockedChecks } = readAssignmentSubmission(source, manifest, path);
       const earlier = byStudent.get(student);
       if (earlier !== undefined) throw new SubmissionError(`student '${student}' was already graded from ${earlier}`);
       byStudent.set(student, display);
-      book.results.push(gradeRecorded(source, student, answers, checks, display));
+      book.results.push(gradeRecorded(source, student, answers, checks, display, unlockedChecks));
     } catch (error) {
       if (error instanceof SubmissionError) book.rejected.push({ file: display, reason: error.message });
       else if (isFsError(error)) book.rejected.push({ file: display, reason: `cannot be read (${error.code})` });

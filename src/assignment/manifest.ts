@@ -239,6 +239,14 @@ export function checkAssignment(dirIn: string, display = dirIn): { assignment?: 
     });
     notebooks.push({ file, notebook: nb });
   }
+  // A function's results count only when a locked cell records them (records.ts): each exercise needs one.
+  for (const e of exercises) {
+    const call = new RegExp(`\\.check\\(\\s*['"\`]${e.id}['"\`]`);
+    const checked = notebooks.some(({ notebook }) => notebook.cells.some((c) => c.cell_type === 'code' && isLocked(c) && call.test(cellSource(c))));
+    if (notebooks.length > 0 && !checked) {
+      problems.push(`${manifestName}: exercise '${e.id}': no locked cell calls hw.check('${e.id}', ${e.function}); lock that cell, or its results could come from any function`);
+    }
+  }
 
   if (problems.length > 0) return { problems, banks };
   return {

@@ -21,7 +21,10 @@ export interface NotebookRecords {
   otherAssignments: Set<string>;
   /** The last answer recorded for each question (a re-run cell replaces its output; a later cell wins). */
   answers: Map<string, unknown>;
+  /** Function results, taken only from the outputs of locked cells (where the release calls hw.check). */
   checks: Map<string, RecordedCase[]>;
+  /** Exercises whose results were recorded by a cell that is not locked (not counted). */
+  unlockedChecks: Set<string>;
   /** Code cells that have any output at all (0: the notebook was saved without outputs). */
   cellsWithOutputs: number;
   /** Locked cells found, by their release id → the source as saved. */
@@ -62,7 +65,15 @@ function readRecord(data: unknown): AssignmentRecord | undefined {
 
 /** Reads the records of a parsed notebook, in cell order. */
 export function notebookRecords(nb: Notebook, assignmentId: string): NotebookRecords {
-  const out: NotebookRecords = { students: new Set(), otherAssignments: new Set(), answers: new Map(), checks: new Map(), cellsWithOutputs: 0, locked: new Map() };
+  const out: NotebookRecords = {
+    students: new Set(),
+    otherAssignments: new Set(),
+    answers: new Map(),
+    checks: new Map(),
+    unlockedChecks: new Set(),
+    cellsWithOutputs: 0,
+    locked: new Map(),
+  };
   for (const cell of nb.cells) {
     const id = lockedId(cell);
     if (id !== undefined) out.locked.set(id, [...(out.locked.get(id) ?? []), cellSource(cell)]);
@@ -78,7 +89,10 @@ export function notebookRecords(nb: Notebook, assignmentId: string): NotebookRec
       }
       out.students.add(record.student);
       if (record.kind === 'answer') out.answers.set(record.question, record.value);
-      if (record.kind === 'check') out.checks.set(record.exercise, record.cases);
+      // A check counts only from a locked cell: there the function passed to hw.check is the release's,
+      // not one a student wrote in to pass.
+      if (record.kind === 'check' && id !== undefined) out.checks.set(record.exercise, record.cases);
+      else if (record.kind === 'check') out.unlockedChecks.add(record.exercise);
     }
   }
   return out;

@@ -70,6 +70,15 @@ describe('kvlab lint on an assignment folder', () => {
     expect(lines.some((l) => l.endsWith('kv-memory.ipynb: cell 3: line 1: BEGIN SOLUTION is never closed by an END SOLUTION'))).toBe(true);
     expect(lines.some((l) => l.endsWith('kv-memory.ipynb: cell 3: a locked cell holds a solution region; a student could never write it'))).toBe(true);
     expect(lines.at(-1)).toBe('kvlab lint: 4 problems in 1 of 1 files and assignments');
+
+    // The check cell unlocked: its results could come from any function.
+    const fixed = JSON.parse(readFileSync(join(exampleDir, 'kv-memory.ipynb'), 'utf8')) as Notebook;
+    const check = fixed.cells.find((c) => (Array.isArray(c.source) ? c.source.join('') : c.source).includes('hw.check('))!;
+    check.metadata = {};
+    writeFileSync(join(dir, 'kv-memory.ipynb'), JSON.stringify(fixed));
+    writeFileSync(join(dir, 'assignment.yaml'), manifest.replace('\ndeadline: tomorrow', '').replace('cached-tokenz', 'cached-tokens'));
+    result = await kvlab(['lint', dir]);
+    expect(result.stderr.trim().split('\n')[0]).toMatch(/assignment\.yaml: exercise 'window-bytes': no locked cell calls hw\.check\('window-bytes', windowBytes\); lock that cell/);
   });
 });
 

@@ -111,6 +111,23 @@ describe('an assignment from release to Gradescope', () => {
     expect(csv[1]).toBe('s1001,2,1,1,3,7');
   });
 
+  it('a check recorded by a cell of the student\'s own does not count', async () => {
+    const nb = studentNotebook(release, NB, { ...solvedWork, student: 's1006' });
+    const locked = nb.cells.findIndex((c) => cellSource(c).includes('hw.check('));
+    // The student ran their own check cell (any function of theirs) and cleared the locked one's output.
+    nb.cells.splice(locked + 1, 0, { cell_type: 'code', metadata: {}, source: "hw.check('window-bytes', () => 0);", outputs: nb.cells[locked]!.outputs, execution_count: 99 });
+    nb.cells[locked]!.outputs = [];
+    const own = join(work, 'own-check');
+    mkdirSync(own);
+    save(own, 's1006.ipynb', nb);
+    const result = await kvlab(['grade', '--assignment', 'example-assignment', '--json', own]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { results: { score: number; items: Record<string, { status: string; feedback: string }> }[] };
+    expect(report.results[0]!.score).toBe(4);
+    expect(report.results[0]!.items['window-bytes']!.status).toBe('unanswered');
+    expect(report.results[0]!.items['window-bytes']!.feedback).toContain('recorded by a cell of your own, not by the locked check cell');
+  });
+
   it('feedback: one page a student, Markdown and HTML, scores and feedback, no solutions until released', async () => {
     const fb = join(work, 'feedback');
     expect(readdirSync(fb).sort()).toEqual(['s1001.html', 's1001.md', 's1002.html', 's1002.md']);
