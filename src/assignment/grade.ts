@@ -17,6 +17,7 @@ import { expectedValue, isExpected, type AssignmentSource, type SourceExercise, 
 import { notebookRecords } from './records.js';
 import { buildRelease, type ReleaseManifest } from './release.js';
 import { parseNotebook, sha256, NotebookError } from './notebook.js';
+import { codeSpan, escapeMarkdownHtml } from './markdown.js';
 
 /** A notebook may carry charts; far above any honest one, and it keeps a stray file from being parsed at length. */
 export const MAX_NOTEBOOK_BYTES = 16 << 20;
@@ -80,11 +81,6 @@ const VERDICT: Record<ItemStatus, string> = {
 function verdictLine(status: ItemStatus, score: number, max: number, reason?: string): string {
   const head = status === 'not-graded' ? `Not graded: ${escapeMarkdownHtml(reason ?? '')}.` : VERDICT[status];
   return `${head} Score ${formatNumber(score)}/${formatNumber(max)}.`;
-}
-
-/** A string shown in a page: never read as HTML (a student's text goes through Markdown into HTML). */
-export function escapeMarkdownHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** The key of a variant as one line of Markdown. */
@@ -159,7 +155,7 @@ function gradeExercise(assignmentId: string, e: SourceExercise, recorded: Record
   const score = round4((passed / cases.length) * e.points);
   const status: ItemStatus = passed === cases.length ? 'correct' : passed > 0 ? 'partial' : 'incorrect';
   const foreign = cases.some((c) => c.got === 'recorded for other inputs');
-  const lines = cases.map((c) => `- ${c.ok ? '✓' : '✗'} \`${e.function}(${c.args.join(', ')})\` gave ${escapeMarkdownHtml(c.got)}`);
+  const lines = cases.map((c) => `- ${c.ok ? '✓' : '✗'} \`${e.function}(${c.args.join(', ')})\` gave ${codeSpan(c.got)}`);
   const feedback = [
     verdictLine(status, score, e.points),
     `${passed} of ${cases.length} cases right.${foreign ? ' Some results were recorded for inputs that are not yours: run the check cell again with your own student id.' : ''}`,

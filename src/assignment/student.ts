@@ -22,6 +22,8 @@ import { RECORD_MIME, type AssignmentRecord } from './records.js';
 import { RELEASE_FILE, RELEASE_FORMAT, buildRelease, type ReleaseManifest } from './release.js';
 import { ASSIGNMENT_FILE, loadAssignment } from './manifest.js';
 import { withinTolerance } from '../quiz/grade.js';
+import { callStudent } from '../course/student.js';
+import { codeSpan } from './markdown.js';
 
 /** What the notebook passes in: tslab.display (or anything with the same two calls). */
 export interface AssignmentDisplay {
@@ -53,13 +55,6 @@ function readManifest(dir: string): ReleaseManifest {
 
 function count(n: number, noun: string): string {
   return `${formatNumber(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** One line of an error, for a case that threw. */
-function oneLine(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${String(error)}`;
-  const line = text.split('\n')[0]!;
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
 /** A value a record can hold as JSON (numbers must be finite; anything else is described). */
@@ -156,18 +151,16 @@ export class StudentAssignment {
       this.display.markdown(`✗ **${id}**: not recorded: pass your function itself, e.g. \`hw.check('${id}', ${e.function})\`.`);
       return;
     }
+    // The course's own way to call a student's function: a throw becomes one line naming where it was thrown.
     const call = (args: number[]): RecordedCase => {
-      try {
-        return { args, ...recordable(fn(...args)) };
-      } catch (error) {
-        return { args, error: oneLine(error) };
-      }
+      const result = callStudent(fn, args, e.function);
+      return result.ok ? { args, ...recordable(result.value) } : { args, error: result.message };
     };
     const lines: string[] = [];
     for (const example of e.examples) {
       const got = call(example.args);
       const ok = typeof got.value === 'number' && withinTolerance(got.value, example.expected, e.tolerance);
-      const shown = got.error ?? JSON.stringify(got.value);
+      const shown = codeSpan(got.error ?? JSON.stringify(got.value) ?? 'nothing');
       lines.push(`- ${ok ? '✓' : '✗'} \`${e.function}(${example.args.join(', ')})\` gave ${shown}; expected ${formatNumber(example.expected)}`);
     }
     const cases = this.cases(id).map(call);
@@ -175,7 +168,7 @@ export class StudentAssignment {
     const errors = cases.filter((c) => c.error !== undefined);
     const head =
       `✓ **${id}**: your function's results on your ${cases.length} cases are recorded; they are graded after the deadline.` +
-      (errors.length > 0 ? ` ${errors.length} of them failed; the first: \`${errors[0]!.error}\`.` : '');
+      (errors.length > 0 ? ` ${errors.length} of them threw an error; the first: ${codeSpan(errors[0]!.error!)}.` : '');
     this.display.markdown([head, ...(lines.length > 0 ? ['', 'Public checks:', ...lines] : [])].join('\n'));
   }
 }

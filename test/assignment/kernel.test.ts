@@ -60,7 +60,7 @@ describe('the released notebook on the tslab kernel', () => {
     expect(records).toHaveLength(5);
     const markdown = outputs.map((o) => o.data?.['text/markdown']).filter((m) => m !== undefined).map(String).join('\n');
     expect(markdown).toContain('**full-cache-mib**: answer recorded');
-    expect(markdown).toMatch(/✓ `windowBytes\(2, 2, 16, 64, 100, 4\)` gave 32768; expected 32768/);
+    expect(markdown).toMatch(/✓ `windowBytes\(2, 2, 16, 64, 100, 4\)` gave `32768`; expected 32768/);
     expect(markdown).not.toMatch(/Correct|Incorrect|Score/);
   });
 

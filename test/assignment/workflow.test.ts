@@ -36,7 +36,7 @@ const wrongWork: StudentWork = {
   student: 's1002',
   answers: (params) => ({ ...solvedWork.answers(params), 'full-cache-mib': (solvedWork.answers(params)['full-cache-mib'] as number) / 2, 'window-growth': 'a' }),
   windowBytes: (...args) => {
-    if (args[0]! > 8) throw new RangeError('too many layers for my function');
+    if (args[0]! > 8) throw new RangeError('too many <layers> for my function');
     return solvedWork.windowBytes(...args);
   },
 };
@@ -136,13 +136,16 @@ describe('an assignment from release to Gradescope', () => {
     expect(wrong).toContain('Half of it; both the keys and the values are cached'); // the matched feedback
     expect(wrong).toContain('## window-growth (question): 0 / 1');
     expect(wrong).toContain('Only a full cache does'); // the chosen choice's feedback
-    expect(wrong).toMatch(/error: RangeError: too many layers for my function/);
+    expect(wrong).toMatch(/gave `+ error: windowBytes threw RangeError: too many <layers> for my function/);
     expect(wrong).not.toContain('### Solution');
     expect(wrong).not.toContain('every KV head, every token so far'); // the explanation
     expect(wrong).toContain('*Solutions are not released yet.*');
     const html = readFileSync(join(fb, 's1002.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<h2>full-cache-mib (question): 0 / 2</h2>');
+    // What the student's function threw is text on the page, never markup.
+    expect(html).not.toContain('<layers>');
+    expect(html).toContain('too many &lt;layers&gt; for my function');
 
     const released = await kvlab(['grade', '--assignment', 'example-assignment', join(subs, 'b-wrong.ipynb'), '--feedback', join(work, 'feedback-solutions'), '--solutions']);
     expect(released.code).toBe(0);
