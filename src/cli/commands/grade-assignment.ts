@@ -43,11 +43,13 @@ export function assignmentGradebookCsv(source: AssignmentSource, book: Assignmen
   return stringify([['student', ...ids, 'total'], ...rows]);
 }
 
-export function gradeAssignment(ctx: CommandContext, paths: readonly string[], options: AssignmentGradeOptions, files: { path: string; display: string }[]): void {
+/** `listFiles` is called after the assignment and the flags are checked, so their problems are told first. */
+export function gradeAssignment(ctx: CommandContext, paths: readonly string[], options: AssignmentGradeOptions, listFiles: () => { path: string; display: string }[]): void {
   const { io } = ctx;
   const source = resolveAssignment(io, options.assignment!);
   const format = options.format ?? 'table';
   if (format !== 'table' && format !== 'gradescope') throw new UsageError(`--format '${format}' is not known; use table or gradescope`);
+  const files = listFiles();
   const inputs = [...files.map((f) => realOrSelf(f.path)), ...paths.map((p) => realOrSelf(resolve(io.cwd, p)))];
   const srcDir = realpathSync(source.dir);
 

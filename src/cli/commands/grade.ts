@@ -87,7 +87,7 @@ export const registerGrade: RegisterCommand = (program, ctx) => {
       const { io } = ctx;
       if (options.assignment !== undefined) {
         if (options.bank !== undefined) throw new UsageError('give --bank or --assignment, not both');
-        gradeAssignment(ctx, paths, options, submissionFiles(io, paths, ASSIGNMENT_SUBMISSION_FILE));
+        gradeAssignment(ctx, paths, options, () => submissionFiles(io, paths, ASSIGNMENT_SUBMISSION_FILE));
         return;
       }
       for (const flag of ['feedback', 'solutions', 'format'] as const) {
