@@ -118,7 +118,9 @@ export function keylessVariant(q: KeylessQuestion, bankId: string, seed: number,
     values[name] = drawParamDef(def, draw);
     own[name] = values[name]!;
   }
-  const variant: QuestionVariant = { bank: bankId, id: q.id, seed, type: q.type, points: q.points, prompt: fill(q.prompt, values), params: own, tags: [...q.tags] };
+  // Built field by field as plain data: which fields a variant has is the type's (the same names the
+  // bank's own variant uses), and this one object serves every type.
+  const variant: Record<string, unknown> = { bank: bankId, id: q.id, seed, type: q.type, points: q.points, prompt: fill(q.prompt, values), params: own, tags: [...q.tags] };
   if (q.choices) variant.choices = q.choices.map((c) => ({ id: c.id, text: fill(c.text, values) }));
   if (q.unit !== undefined) variant.unit = q.unit;
   if (q.left && q.right) {
@@ -131,7 +133,7 @@ export function keylessVariant(q: KeylessQuestion, bankId: string, seed: number,
     variant.points = q.parts.reduce((sum, p) => sum + p.points, 0);
     variant.parts = q.parts.map((p) => keylessVariant(p, bankId, seed, values, `${q.id}/${p.id}`));
   }
-  return variant;
+  return variant as unknown as QuestionVariant;
 }
 
 /**
