@@ -144,7 +144,8 @@ export function answerShapeProblem(q: KeylessQuestion, answer: unknown): string 
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const choiceIds = () => (q.choices ?? []).map((c) => c.id);
   const isChoice = (v: unknown) => typeof v === 'string' && choiceIds().includes(v.trim().toLowerCase());
-  switch (q.type) {
+  // Compared as text: the registry may know types this table does not yet (their answers pass as well-formed).
+  switch (q.type as string) {
     case 'true-false':
       return typeof answer === 'boolean' ? undefined : 'expected true or false';
     case 'single-choice':
@@ -155,6 +156,8 @@ export function answerShapeProblem(q: KeylessQuestion, answer: unknown): string 
       return typeof answer === 'number' && Number.isFinite(answer) ? undefined : `expected a number${q.unit ? ` in ${q.unit}` : ''}`;
     case 'text':
       return typeof answer === 'string' || (typeof answer === 'number' && Number.isFinite(answer)) ? undefined : 'expected text';
+    case 'complexity':
+      return typeof answer === 'string' ? undefined : 'expected a formula as text, e.g. "O(a·b·c)"';
     case 'matching': {
       if (!isMap(answer)) return 'expected a map {left: right}';
       const lefts = new Set((q.left ?? []).map(normalizeText));
@@ -181,5 +184,7 @@ export function answerShapeProblem(q: KeylessQuestion, answer: unknown): string 
       const unknown = Object.keys(answer).filter((id) => !(q.parts ?? []).some((p) => p.id === id));
       return unknown.length > 0 ? `${JSON.stringify(unknown[0]!.slice(0, 40))} is not a part of this question` : undefined;
     }
+    default:
+      return undefined;
   }
 }
