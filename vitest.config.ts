@@ -15,6 +15,8 @@ const FULL_ONLY = [
   'test/cli-spawned.test.ts',
   'test/site.test.ts', // the site's browser scripts are bundled into dist/ by the build
   'test/site-browser.test.ts', // and driven in Chromium
+  'test/assignment/workflow.test.ts', // spawns the autograder script
+  'test/assignment/kernel.test.ts', // runs a released notebook on the tslab kernel
 ];
 
 export default defineConfig({
