@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { answerKey } from '../quiz/variant.js';
 import { gradeAnswer } from '../quiz/grade.js';
 import { parseSubmissionText, SubmissionError } from '../quiz/submission.js';
-import { isPlainMap, round4 } from '../quiz/grade.js';
+import { isPlainMap, round4 } from '../quiz/question-types/common.js';
 import { studentSeed } from '../quiz/student-seed.js';
 import { formatNumber } from '../quiz/template.js';
 import type { AnswerKey, QuestionResult } from '../quiz/types.js';
