@@ -56,9 +56,21 @@ export class ExpressionError extends Error {
 
 type Evaluator = (scope: Readonly<Record<string, number>>) => number;
 
+/** Smallest and largest by a loop: spreading the arguments into Math.min(...) overflows the stack past ~100k. */
+function minOf(values: readonly number[]): number {
+  let out = Infinity;
+  for (const v of values) out = v < out || Number.isNaN(v) ? v : out;
+  return out;
+}
+function maxOf(values: readonly number[]): number {
+  let out = -Infinity;
+  for (const v of values) out = v > out || Number.isNaN(v) ? v : out;
+  return out;
+}
+
 const FUNCTIONS: Readonly<Record<string, { arity: [number, number]; apply: (args: number[]) => number }>> = {
-  min: { arity: [1, Infinity], apply: (a) => Math.min(...a) },
-  max: { arity: [1, Infinity], apply: (a) => Math.max(...a) },
+  min: { arity: [1, Infinity], apply: minOf },
+  max: { arity: [1, Infinity], apply: maxOf },
   floor: { arity: [1, 1], apply: (a) => Math.floor(a[0]!) },
   ceil: { arity: [1, 1], apply: (a) => Math.ceil(a[0]!) },
   round: { arity: [1, 1], apply: (a) => Math.round(a[0]!) },
@@ -69,10 +81,27 @@ const FUNCTIONS: Readonly<Record<string, { arity: [number, number]; apply: (args
 export const EXPRESSION_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS);
 
 /**
+ * Far above any formula a question needs (the course's longest is under 100 characters), and low enough
+ * that parsing and compiling, which recurse, stay far from the stack limit.
+ */
+export const MAX_EXPRESSION_LENGTH = 1000;
+export const MAX_EXPRESSION_DEPTH = 64;
+
+/**
  * Parses and checks an expression. `symbols` are the names it may use (the params, and `answer` in
  * feedback); anything else is an ExpressionError.
  */
 export function compileExpression(source: string, symbols: ReadonlySet<string>): Expression {
+  if (source.length > MAX_EXPRESSION_LENGTH) {
+    throw new ExpressionError(`is ${source.length} characters long; an expression may have at most ${MAX_EXPRESSION_LENGTH}`);
+  }
+  // Parentheses are counted before jsep sees them: it parses a group by recursion.
+  let open = 0;
+  for (const c of source) {
+    if (c === '(') open += 1;
+    else if (c === ')') open -= 1;
+    if (open > MAX_EXPRESSION_DEPTH) throw new ExpressionError(tooDeep());
+  }
   let ast: jsep.Expression;
   try {
     ast = jsep(source);
@@ -83,9 +112,32 @@ export function compileExpression(source: string, symbols: ReadonlySet<string>):
   if (ast.type === 'Compound' && (ast.body as jsep.Expression[]).length === 0) {
     throw new ExpressionError('is empty');
   }
+  if (depthOf(ast) > MAX_EXPRESSION_DEPTH) throw new ExpressionError(tooDeep());
   const used: string[] = [];
   const evaluate = compileNode(ast, symbols, used);
   return { source, symbols: used, evaluate };
+}
+
+function tooDeep(): string {
+  return `nests more than ${MAX_EXPRESSION_DEPTH} levels (operators, calls and parentheses); split it or simplify it`;
+}
+
+/** Depth of a parsed tree, walked with an explicit stack (compileNode recurses, so it runs only below the limit). */
+function depthOf(root: jsep.Expression): number {
+  let deepest = 0;
+  const stack: [jsep.Expression, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_EXPRESSION_DEPTH) return deepest;
+    for (const value of Object.values(node)) {
+      const children = Array.isArray(value) ? value : [value];
+      for (const child of children) {
+        if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') stack.push([child as jsep.Expression, depth + 1]);
+      }
+    }
+  }
+  return deepest;
 }
 
 function atCharacter(error: unknown): string {

@@ -42,10 +42,14 @@ export function gradeCompiled(cq: CompiledQuestion, bankId: string, answer: unkn
     return verdict.finish();
   }
   const max = verdict.max;
+  // "Correct" is full marks, exactly the points, whatever the rounding (a fraction of 1, or a scenario whose
+  // parts are all correct); any other score is rounded to 4 decimals and never above the points.
+  const full = graded.parts ? Object.values(graded.parts).every((part) => part.correct) : graded.fraction >= 1;
   let score = round4(graded.fraction * max);
   if (graded.parts) score = round4(Object.values(graded.parts).reduce((sum, part) => sum + part.score, 0));
+  score = full ? max : Math.min(max, score);
   verdict.score = score;
-  verdict.status = score >= max ? 'correct' : score > 0 ? 'partial' : 'incorrect';
+  verdict.status = full ? 'correct' : score > 0 ? 'partial' : 'incorrect';
   verdict.correct = verdict.status === 'correct';
   verdict.messages = graded.messages;
   if (graded.wrong && graded.wrong.length > 0 && !verdict.correct) verdict.wrong = graded.wrong;

@@ -4,15 +4,18 @@
  * file:line:col and the bank is returned only when there are none: a bank with errors is never
  * half-loaded.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
 import { attachCompiled, type CompiledQuestion } from './compiled.js';
 import { bankHeader, BANK_KEYS } from './schema.js';
 import { Problems } from './problems.js';
 import { addIssues, checkQuestion, isRecord } from './structure.js';
 import { compileQuestion } from './validate.js';
+import { InputFileError, readInputText } from './input-file.js';
+import { quoteInput } from './quote.js';
+import { readYaml } from './yaml-input.js';
 import type { Bank, Question } from './types.js';
 
 /** A bank (or several) that cannot be loaded; `problems` lists every "file:line:col: message". */
@@ -32,13 +35,22 @@ export function loadBank(path: string, display: string = path): Bank {
   return bank;
 }
 
-/** The bank files of a folder: *.yaml and *.yml, sorted by name. */
+/**
+ * The bank files of a folder: *.yaml and *.yml, sorted by name. Sub-folders, FIFOs and devices are
+ * skipped; a link that leads nowhere is kept, so checking it reports why.
+ */
 export function bankFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile());
+    .filter((f) => {
+      try {
+        return statSync(f).isFile();
+      } catch {
+        return true;
+      }
+    });
 }
 
 /** The folder the course's banks ship in (quizzes/ beside dist/ or src/). */
@@ -62,8 +74,9 @@ export function checkBanks(files: readonly { file: string; display: string }[]):
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const { file, display } of files) {
-    const checked = checkBankFile(file, display);
-    problems.push(...checked.problems);
+    const checked = checkBankFileSafely(file, display);
+    // One by one: a bank may have more problems than a call can take arguments.
+    for (const problem of checked.problems) problems.push(problem);
     if (!checked.bank) continue;
     const other = seen.get(checked.bank.id);
     if (other !== undefined) {
@@ -117,33 +130,40 @@ interface Checked {
 export function checkBankFile(path: string, display: string): Checked {
   let source: string;
   try {
-    source = readFileSync(path, 'utf8');
+    source = readInputText(path, 'a bank');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a bank file' : `cannot be read (${code ?? String(error)})`;
-    return { problems: [`${display}:1:1: ${why}`], bankIdAt: `${display}:1:1` };
+    if (!(error instanceof InputFileError)) throw error;
+    const at = `${display}:${error.at?.line ?? 1}:${error.at?.col ?? 1}`;
+    const why = error.message.startsWith('is not a regular file') ? `${error.message}; give a bank file` : error.message;
+    return { problems: [`${at}: ${why}`], bankIdAt: at };
   }
   return checkBankSource(source, display);
 }
 
+/**
+ * checkBankFile, where a failure of the checker itself (a bug) is that bank's own problem: the other
+ * banks of a folder are still checked, linted and usable.
+ */
+function checkBankFileSafely(path: string, display: string): Checked {
+  try {
+    return checkBankFile(path, display);
+  } catch (error) {
+    const why = firstLine(error instanceof Error ? error.message : String(error));
+    return { problems: [`${display}:1:1: could not be checked (internal error: ${quoteInput(why, 120)}); please report it with this file`], bankIdAt: `${display}:1:1` };
+  }
+}
+
 /** As checkBankFile, from the text of the file. */
 export function checkBankSource(source: string, display: string): Checked {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const read = readYaml(source);
+  const lines: LineCounter = read.lines;
+  const doc = read.doc;
   const problems = new Problems(display, doc, lines);
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      problems.addAtOffset(error.pos[0], `YAML syntax: ${firstLine(error.message)}`);
-    }
+  if (read.problems.length > 0 || !doc) {
+    for (const problem of read.problems) problems.addAtOffset(problem.offset, problem.message);
     return { problems: problems.sorted(), bankIdAt: problems.where(0) };
   }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    problems.addAtOffset(0, `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
-    return { problems: problems.sorted(), bankIdAt: problems.where(0) };
-  }
+  const data: unknown = read.value;
   const bankIdAt = problems.where(0);
   if (!isRecord(data)) {
     problems.addAtOffset(0, 'a bank must be a YAML map with bank, title and questions');
@@ -152,13 +172,13 @@ export function checkBankSource(source: string, display: string): Checked {
   const header = bankHeader.safeParse(data);
   const fields = data;
   if (!header.success) {
-    const missing = header.error.issues.filter((i) => i.path.length === 1 && fields[i.path[0] as string] === undefined);
+    const missing = header.error.issues.filter((i) => i.path.length === 1 && !Object.hasOwn(fields, i.path[0] as string));
     for (const issue of missing) problems.add([], `bank: ${String(issue.path[0])} is missing`);
     addIssues(problems, [], 'bank', header.error.issues.filter((i) => !missing.includes(i)));
   }
   for (const key of Object.keys(data)) {
     if (!(BANK_KEYS as readonly string[]).includes(key)) {
-      problems.add([], `unknown field '${key}' (a bank has: ${BANK_KEYS.join(', ')})`, key);
+      problems.add([], `unknown field ${quoteInput(key)} (a bank has: ${BANK_KEYS.join(', ')})`, key);
     }
   }
   const bankId = typeof data.bank === 'string' ? data.bank : '';

@@ -23,11 +23,27 @@ const params = z
   })
   .optional();
 
+/**
+ * Points: > 0, at most 1000, in hundredths (0.25, 1.5, 2). Scores are fractions of them reported to 4
+ * decimals, so a right answer always scores exactly its points and totals add up exactly.
+ */
+export const MAX_POINTS = 1000;
+function pointsProblem(p: number): string | undefined {
+  if (!(p > 0)) return 'must be a number > 0';
+  if (!(p <= MAX_POINTS)) return `must be at most ${MAX_POINTS}`;
+  if (Math.abs(p * 100 - Math.round(p * 100)) > 1e-6) return 'must be a multiple of 0.01 (points are counted in hundredths)';
+  return undefined;
+}
+const points = () =>
+  z
+    .number({ error: (issue) => (issue.input === Infinity ? `must be at most ${MAX_POINTS}` : 'must be a number > 0') })
+    .refine((p) => pointsProblem(p) === undefined, { error: (issue) => pointsProblem(issue.input as number) ?? 'is not valid' });
+
 /** The fields of every question (a type's module may override one, as a scenario does points and prompt). */
 export const COMMON_FIELDS: Readonly<Record<string, z.ZodType>> = {
   id: idSchema(),
   type: z.string(),
-  points: positive().optional(),
+  points: points().optional(),
   prompt: textSchema(),
   explanation: z.string({ error: 'must be text' }).optional(),
   tags: z.array(z.string({ error: 'must be text' }).min(1, { error: 'must not be empty' }), { error: 'must be a list of text labels' }).optional(),

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { fieldName, type Path, type Problems } from './problems.js';
 import { COMMON_FIELDS, HARMLESS_COMMON } from './schema.js';
+import { quoteInput } from './quote.js';
 import { findTypeModule, QUESTION_TYPE_MODULES } from './question-types/registry.js';
 import type { FieldIssue, FieldSchema } from './question-types/module.js';
 import type { ParamDef, Question } from './types.js';
@@ -16,7 +17,7 @@ import { isPlainMap as isRecord } from './question-types/common.js';
 /** Structure of one question (or, with `parent`, of a scenario's part). */
 export function checkQuestion(problems: Problems, path: Path, raw: unknown, index: number, parent?: string): Question | undefined {
   const id = isRecord(raw) && typeof raw.id === 'string' ? raw.id : undefined;
-  const label = `${parent ? `${parent} part` : 'question'} ${id !== undefined ? `'${id}'` : `#${index + 1}`}`;
+  const label = `${parent ? `${parent} part` : 'question'} ${id !== undefined ? quoteInput(id) : `#${index + 1}`}`;
   if (!isRecord(raw)) {
     problems.add(path, `${label} must be a map with id, type and prompt`);
     return undefined;
@@ -28,7 +29,7 @@ export function checkQuestion(problems: Problems, path: Path, raw: unknown, inde
   }
   const module = findTypeModule(raw.type);
   if (!module || (parent !== undefined && !module.part)) {
-    const why = module ? `a scenario part cannot be a ${module.type}` : `type '${String(raw.type).slice(0, 60)}' is not known`;
+    const why = module ? `a scenario part cannot be a ${module.type}` : `type ${quoteInput(String(raw.type))} is not known`;
     problems.add([...path, 'type'], `${label}: ${why}; use one of: ${allowed.join(', ')}`);
     return undefined;
   }
@@ -49,7 +50,7 @@ export function checkQuestion(problems: Problems, path: Path, raw: unknown, inde
   }
   for (const key of Object.keys(raw)) {
     if (!shape.has(key)) {
-      problems.add(path, `${label}: unknown field '${key}' (a ${module.type} question has: ${[...shape.keys()].join(', ')})`, key);
+      problems.add(path, `${label}: unknown field ${quoteInput(key)} (a ${module.type} question has: ${[...shape.keys()].join(', ')})`, key);
     }
   }
   if (bad.size === 0) return normalizeQuestion(data, module.normalize);
@@ -71,7 +72,7 @@ export function addIssues(problems: Problems, base: Path, label: string, issues:
       const allowedKeys = allowedFields(schema, issue.path as (string | number)[]);
       for (const key of issue.keys ?? []) {
         const where = field ? `${field}: ` : '';
-        problems.add(path, `${label}: ${where}unknown field '${key}'${allowedKeys ? ` (allowed: ${allowedKeys})` : ''}`, key);
+        problems.add(path, `${label}: ${where}unknown field ${quoteInput(key)}${allowedKeys ? ` (allowed: ${allowedKeys})` : ''}`, key);
       }
       continue;
     }

@@ -2,16 +2,17 @@
  * Submissions: one JSON or YAML file per student (spec). A file is either graded or rejected with a
  * reason (not JSON/YAML, another bank, no valid student, a bad seed); one bad file never stops the others.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { compiledOf } from './compiled.js';
+import { InputFileError, MAX_INPUT_BYTES, readInputText } from './input-file.js';
+import { quoteInput } from './quote.js';
+import { readYaml } from './yaml-input.js';
 import { gradeCompiled } from './grade.js';
 import { isPlainMap, round4 } from './question-types/common.js';
 import type { Bank, QuestionResult, SubmissionResult } from './types.js';
 
 const STUDENT = /^(?!\.)[A-Za-z0-9._-]{1,64}$/;
 /** Far above any honest submission; keeps a stray binary or log file from being parsed at length. */
-export const MAX_SUBMISSION_BYTES = 1 << 20;
+export const MAX_SUBMISSION_BYTES = MAX_INPUT_BYTES;
 
 /** A submission that cannot be graded, and why. */
 export class SubmissionError extends Error {
@@ -33,17 +34,34 @@ export function checkSubmission(data: unknown, bankId: string): Submission {
   if (!isPlainMap(data)) throw new SubmissionError('a submission must be a map with student, bank and answers');
   const { student, bank, seed = 0, answers = {} } = data;
   if (typeof student !== 'string' || !STUDENT.test(student)) {
-    const shown = typeof student === 'string' ? `'${student.slice(0, 70)}'` : student === undefined ? 'missing' : `not text`;
+    const shown = typeof student === 'string' ? quoteInput(student) : student === undefined ? 'missing' : `not text`;
     throw new SubmissionError(`student is ${shown}; it must be 1-64 of A-Z a-z 0-9 . _ - and not start with a dot`);
   }
   if (bank !== bankId) {
-    throw new SubmissionError(`it is for bank ${typeof bank === 'string' ? `'${bank.slice(0, 70)}'` : '(none given)'}, not '${bankId}'`);
+    throw new SubmissionError(`it is for bank ${typeof bank === 'string' ? quoteInput(bank) : '(none given)'}, not '${bankId}'`);
   }
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new SubmissionError(`seed must be a whole number ≥ 0, got ${JSON.stringify(seed)?.slice(0, 40) ?? typeof seed}`);
-  }
+  const seedWrong = seedProblem(seed);
+  if (seedWrong !== undefined) throw new SubmissionError(seedWrong);
   if (!isPlainMap(answers)) throw new SubmissionError('answers must be a map {questionId: answer}');
-  return { student, bank, seed, answers };
+  return { student, bank, seed: seed as number, answers };
+}
+
+/** What is wrong with a seed, in words, or undefined when it is a whole number ≥ 0 (at most 2^53 − 1). */
+export function seedProblem(seed: unknown): string | undefined {
+  const rule = 'seed must be a whole number ≥ 0';
+  if (typeof seed !== 'number') {
+    if (typeof seed === 'string') return `${rule}, got the text ${quoteInput(seed)}`;
+    if (seed === null) return `${rule}, got null`;
+    if (Array.isArray(seed)) return `${rule}, got a list`;
+    return typeof seed === 'object' ? `${rule}, got a map` : `${rule}, got ${String(seed)}`;
+  }
+  if (Number.isNaN(seed)) return `${rule}; it is not a number (NaN)`;
+  if (!Number.isFinite(seed)) return `${rule}; it is infinite`;
+  if (Number.isInteger(seed) && seed > Number.MAX_SAFE_INTEGER) {
+    return `${rule} and at most 2^53 − 1 (${Number.MAX_SAFE_INTEGER}), got ${seed}`;
+  }
+  if (!Number.isInteger(seed) || seed < 0) return `${rule}, got ${seed}`;
+  return undefined;
 }
 
 /** Grades a parsed submission (checked with checkSubmission first). */
@@ -64,11 +82,18 @@ export function gradeSubmission(bank: Bank, submission: unknown): SubmissionResu
   return { student, bank: bank.id, seed, score: round4(score), max: round4(max), questions, unknown };
 }
 
-/** Reads a submission file: JSON for .json, YAML otherwise (YAML also reads JSON). */
+/**
+ * Reads a submission file: JSON for .json, YAML otherwise (YAML also reads JSON). Only a regular file of
+ * at most MAX_SUBMISSION_BYTES of UTF-8 (a byte-order mark is dropped, for JSON as for YAML).
+ */
 export function readSubmission(path: string): unknown {
-  const size = statSync(path).size;
-  if (size > MAX_SUBMISSION_BYTES) throw new SubmissionError(`the file is ${size} bytes; a submission may be at most ${MAX_SUBMISSION_BYTES}`);
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readInputText(path, 'a submission', MAX_SUBMISSION_BYTES);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new SubmissionError(error.message);
+    throw error;
+  }
   return parseSubmissionText(text, path.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
 }
 
@@ -77,17 +102,17 @@ export function parseSubmissionText(text: string, format: 'json' | 'yaml'): unkn
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new SubmissionError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SubmissionError(`not valid JSON: ${message.length > 120 ? `${message.slice(0, 120)}…` : message}`);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) throw new SubmissionError(`not valid YAML: ${first.message.split('\n')[0]}`);
-  try {
-    return doc.toJS({ maxAliasCount: 100 }) as unknown;
-  } catch (error) {
-    throw new SubmissionError(`not valid YAML: ${error instanceof Error ? error.message : String(error)}`);
+  const read = readYaml(text);
+  const first = [...read.problems].sort((a, b) => a.offset - b.offset)[0];
+  if (first) {
+    const { line, col } = read.lines.linePos(first.offset);
+    throw new SubmissionError(`not valid YAML: line ${line}, column ${col}: ${first.message.replace(/^YAML( syntax)?: /, '')}`);
   }
+  return read.value;
 }
 
 export interface GradedFile extends SubmissionResult {
@@ -117,7 +142,11 @@ export function gradeFiles(bank: Bank, files: readonly { path: string; display: 
     } catch (error) {
       if (error instanceof SubmissionError) book.rejected.push({ file: display, reason: error.message });
       else if (isFsError(error)) book.rejected.push({ file: display, reason: `cannot be read (${error.code})` });
-      else throw error;
+      else {
+        // A bug of ours on one file is that file's rejection; the class is still graded.
+        const message = error instanceof Error ? error.message : String(error);
+        book.rejected.push({ file: display, reason: `could not be graded (internal error: ${quoteInput(message, 120)}); please report it with this file` });
+      }
     }
     onProgress?.(i + 1);
   });

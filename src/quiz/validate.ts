@@ -12,6 +12,7 @@ import { checkQuestion } from './structure.js';
 import { typeModule } from './question-types/registry.js';
 import type { CompileContext } from './question-types/module.js';
 import type { NumberOrExpression, Question } from './types.js';
+import { quoteInput } from './quote.js';
 
 const MAX_RANGE_VALUES = 1_000_000;
 /** Names a param may not take: the feedback symbol and the functions. */
@@ -48,7 +49,7 @@ export function compileQuestion(
       return compileExpression(value, symbols);
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error;
-      problems.add([...path, ...field], `${label}: ${fieldName(field)} '${value}' ${error.message}`);
+      problems.add([...path, ...field], `${label}: ${fieldName(field)} ${quoteInput(value)} ${error.message}`);
       return undefined;
     }
   };
@@ -86,6 +87,10 @@ function compileParams(problems: Problems, path: Path, q: Question, label: strin
     const at = [...path, 'params', name];
     if (RESERVED.has(name)) {
       problems.add([...path, 'params'], `${label}: param '${name}' uses a reserved name (answer and the function names ${EXPRESSION_FUNCTIONS.join(', ')})`, name);
+      continue;
+    }
+    if (Object.hasOwn(Object.prototype, name)) {
+      problems.add([...path, 'params'], `${label}: param '${name}' uses a reserved name (every JavaScript object has a member '${name}'); give it another name`, name);
       continue;
     }
     if (inherited.has(name)) {

@@ -61,7 +61,8 @@ export const scenario: QuestionTypeModule<ScenarioQuestion, Compiled, ScenarioVa
       if (part) parts.push(part);
     });
     q.parts = parts.map((p) => p.def as PartQuestion);
-    q.points = q.parts.reduce((sum, p) => sum + p.points, 0);
+    // Points are hundredths: the sum is rounded to them, so 0.1 + 0.2 is 0.3, not 0.30000000000000004.
+    q.points = Math.round(q.parts.reduce((sum, p) => sum + p.points, 0) * 100) / 100;
     return { ...base, context, parts };
   },
   compiledParts: (cq) => cq.parts,
