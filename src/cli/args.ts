@@ -1,15 +1,23 @@
 /** Parsing flag values into checked numbers, with messages that name the flag. */
 import { UsageError } from './errors.js';
+import { quoteInput } from '../quiz/quote.js';
 
 /** A whole number > 0 (or ≥ 0 with allowZero) from a flag's text, else a UsageError naming the flag. */
 export function parseCount(flag: string, text: string | undefined, allowZero = false): number {
   if (text === undefined) throw new UsageError(`${flag} is required`);
   const trimmed = text.trim();
-  const value = /^[0-9]+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!Number.isSafeInteger(value) || (!allowZero && value === 0)) {
-    throw new UsageError(`${flag} must be a whole number ${allowZero ? '≥ 0' : '> 0'}, got '${text}'`);
+  const shown = quoteInput(text);
+  if (/^[0-9]+$/.test(trimmed)) {
+    const value = Number(trimmed);
+    if (!Number.isSafeInteger(value)) throw new UsageError(`${flag} is too large: at most 2^53 − 1 (${Number.MAX_SAFE_INTEGER}), got ${shown}`);
+    if (!allowZero && value === 0) throw new UsageError(`${flag} must be a whole number > 0, got ${shown}`);
+    return value;
   }
-  return value;
+  // "2^53", "4e3", "2*1024": a number the user meant, written as arithmetic kvlab does not do.
+  if (/^[0-9.eE+\-*/^() ]+$/.test(trimmed) && /[0-9]/.test(trimmed) && /[\^*/eE]|\d\s*[+-]\s*\d/.test(trimmed)) {
+    throw new UsageError(`${flag} must be a whole number written in digits (kvlab does not compute ${shown}), e.g. 4096`);
+  }
+  throw new UsageError(`${flag} must be a whole number ${allowZero ? '≥ 0' : '> 0'}, got ${shown}`);
 }
 
 /** parseCount for an optional flag. */

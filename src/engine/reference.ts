@@ -34,7 +34,9 @@ export function attendReference(
       for (let e = 0; e < d; e++) s += qi[e]! * k[j]![e]!;
       scores.push(s * scale);
     }
-    const max = Math.max(...scores);
+    // A loop, not Math.max(...scores): a spread of 100k+ scores overflows the call stack.
+    let max = -Infinity;
+    for (const s of scores) if (s > max) max = s;
     const weights = scores.map((s) => Math.exp(s - max));
     const total = weights.reduce((a, b) => a + b, 0);
     const out = new Array<number>(v[0]!.length).fill(0);

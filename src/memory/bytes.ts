@@ -161,7 +161,9 @@ export function kvCacheMemory(query: KvMemoryQuery): KvMemoryReport {
     return { layer, kind, cachedTokens, bytes: exactProduct('bytes', perTokenLayer, cachedTokens, batch) };
   });
   const bytes = exactProduct('bytes', 1, layers.reduce((sum, l) => sum + l.bytes, 0));
-  const cachedTokens = Math.max(...layers.map((l) => l.cachedTokens));
+  // A loop, not Math.max(...): spreading 100k+ layers into a call overflows the stack.
+  let cachedTokens = 0;
+  for (const l of layers) cachedTokens = Math.max(cachedTokens, l.cachedTokens);
 
   return {
     bytes,

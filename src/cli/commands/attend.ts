@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { optionalCount, parseChoice } from '../args.js';
 import { UsageError } from '../errors.js';
+import { decodeUtf8 } from '../../quiz/input-file.js';
 import { printJson } from '../io.js';
 import type { RegisterCommand } from '../command.js';
 import type { WindowConvention } from '../../memory/index.js';
@@ -12,10 +13,28 @@ import { attendReference, checkAttendShapes } from '../../engine/index.js';
 
 type Matrix = number[][];
 
+/** Far above a worked example; keeps a stray stream from being buffered without end. */
+export const MAX_ATTEND_BYTES = 32 << 20;
+/**
+ * Without a window every row attends to all rows before it: T²/2 dot products. 10,000 rows is 5·10^7 of
+ * them, about a second; past that a window is needed (its cost is T·W).
+ */
+export const MAX_ROWS_WITHOUT_WINDOW = 10_000;
+
 async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  let length = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    length += bytes.length;
+    if (length > MAX_ATTEND_BYTES) throw new UsageError(`stdin is over ${MAX_ATTEND_BYTES} bytes; kvlab attend reads at most ${MAX_ATTEND_BYTES >> 20} MiB`);
+    chunks.push(bytes);
+  }
+  try {
+    return decodeUtf8(Buffer.concat(chunks));
+  } catch (error) {
+    throw new UsageError(`stdin is ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Parses and checks the input document; every problem is one UsageError line naming the place. */
@@ -38,7 +57,7 @@ export function parseAttendInput(text: string): { q: Matrix; k: Matrix; v: Matri
     m.forEach((row: unknown, i) => {
       if (!Array.isArray(row)) throw new UsageError(`input ${name}[${i}] must be a row of numbers, e.g. [1, 0]`);
       row.forEach((x: unknown, e) => {
-        if (typeof x !== 'number') throw new UsageError(`input ${name}[${i}][${e}] is ${JSON.stringify(x)}, not a number`);
+        if (typeof x !== 'number') throw new UsageError(`input ${name}[${i}][${e}] is ${shortJson(x)}, not a number`);
       });
     });
     return m as Matrix;
@@ -50,6 +69,19 @@ export function parseAttendInput(text: string): { q: Matrix; k: Matrix; v: Matri
     throw new UsageError(`input: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { q, k, v };
+}
+
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** The first row of the output that is not finite: float64 overflowed in its scores or its weighted sum. */
+export function checkFinite(output: readonly (readonly number[])[]): void {
+  const row = output.findIndex((r) => r.some((x) => !Number.isFinite(x)));
+  if (row !== -1) {
+    throw new UsageError(`row ${row} overflows float64 (a score q·k/√d or a weighted sum is beyond ±1.8e308); scale the inputs down`);
+  }
 }
 
 export const registerAttend: RegisterCommand = (program, { io }) => {
@@ -67,7 +99,11 @@ export const registerAttend: RegisterCommand = (program, { io }) => {
         throw new UsageError('kvlab attend reads {"q": [[…]], "k": [[…]], "v": [[…]]} from stdin: kvlab attend --json < input.json');
       }
       const { q, k, v } = parseAttendInput(await readAll(io.stdin));
+      if (window === undefined && q.length > MAX_ROWS_WITHOUT_WINDOW) {
+        throw new UsageError(`input has ${q.length} rows; without --window at most ${MAX_ROWS_WITHOUT_WINDOW} (every row attends to all rows before it); add --window W`);
+      }
       const output = attendReference(q, k, v, window, convention);
+      checkFinite(output);
       if (flags.json) return printJson(io, { output });
       output.forEach((row, i) => io.stdout(`row ${i}: ${row.map((x) => x.toPrecision(6)).join('  ')}\n`));
     });

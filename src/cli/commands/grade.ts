@@ -3,17 +3,18 @@
  * YAML) against a bank. Rejected files are reported and give exit 1; the gradebook CSV is written
  * atomically and never over a submission, an input or the bank.
  */
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import writeFileAtomic from 'write-file-atomic';
 import type { RegisterCommand } from '../command.js';
 import type { CliIO } from '../io.js';
 import { printJson } from '../io.js';
 import { startProgress } from '../progress.js';
+import { lockOutput } from '../output-file.js';
 import { EXIT, UsageError } from '../errors.js';
 import { plainTable } from '../table.js';
 import { gradeFiles, type Bank, type Gradebook } from '../../quiz/index.js';
+import { quoteInput } from '../../quiz/quote.js';
 import { resolveBank } from './bank-arg.js';
 import { displayPath } from '../paths.js';
 import { gradeAssignment, type AssignmentGradeOptions } from './grade-assignment.js';
@@ -28,17 +29,22 @@ interface GradeOptions extends AssignmentGradeOptions {
   json?: boolean;
 }
 
-/** Submission files named by the user: files as given, folders' *.json / *.yaml / *.yml (and *.ipynb with --assignment) sorted by name. */
+/**
+ * Submission files named by the user: files as given, folders' *.json / *.yaml / *.yml (and *.ipynb with
+ * --assignment) sorted by name. A folder's sub-folders, FIFOs and devices are skipped; a link that leads
+ * nowhere (dangling, a loop) is kept, so grading rejects it with its reason instead of the whole run stopping.
+ */
 export function submissionFiles(io: CliIO, paths: readonly string[], pattern: RegExp = SUBMISSION_FILE): { path: string; display: string }[] {
   const out: { path: string; display: string }[] = [];
   for (const path of paths) {
     const absolute = resolve(io.cwd, path);
-    if (!existsSync(absolute)) throw new UsageError(`no such submission file or folder '${path}'`);
-    if (statSync(absolute).isDirectory()) {
+    if (!existsSync(absolute) && !isLink(absolute)) throw new UsageError(`no such submission file or folder ${quoteInput(path)}`);
+    if (isFolder(absolute)) {
       const files = readdirSync(absolute).filter((f) => pattern.test(f)).sort();
       for (const f of files) {
         const file = join(absolute, f);
-        if (statSync(file).isFile()) out.push({ path: file, display: displayPath(io, file) });
+        const stats = statOrUndefined(file);
+        if (stats === undefined || stats.isFile()) out.push({ path: file, display: displayPath(io, file) });
       }
     } else {
       out.push({ path: absolute, display: displayPath(io, absolute) });
@@ -47,19 +53,47 @@ export function submissionFiles(io: CliIO, paths: readonly string[], pattern: Re
   // A file named twice (on its own and inside a folder given too) is graded once.
   const seen = new Set<string>();
   return out.filter((f) => {
-    const real = realpathSync(f.path);
+    const real = realOrSelf(f.path);
     if (seen.has(real)) return false;
     seen.add(real);
     return true;
   });
 }
 
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function isFolder(path: string): boolean {
+  return statOrUndefined(path)?.isDirectory() ?? false;
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Refuses an --out that would replace an input (a submission, a folder given, the bank file). */
 function checkOut(io: CliIO, out: string, inputs: readonly string[], folders: readonly string[], bank: Bank): string {
   const target = resolve(io.cwd, out);
-  const real = existsSync(target) ? realpathSync(target) : target;
-  if (existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`--out '${out}' is a folder; give a file name such as gradebook.csv`);
-  const taken = [...inputs, ...folders, resolve(io.cwd, bank.file)].map((p) => (existsSync(p) ? realpathSync(p) : p));
+  const real = realOrSelf(target);
+  if (isFolder(target)) throw new UsageError(`--out '${out}' is a folder; give a file name such as gradebook.csv`);
+  const taken = [...inputs, ...folders, resolve(io.cwd, bank.file)].map(realOrSelf);
   if (taken.includes(real)) throw new UsageError(`--out '${out}' would overwrite an input file; choose another name such as gradebook.csv`);
   if (SUBMISSION_FILE.test(target)) throw new UsageError(`--out '${out}' looks like a submission (.json/.yaml); the gradebook is CSV: use a .csv name`);
   return target;
@@ -96,15 +130,21 @@ export const registerGrade: RegisterCommand = (program, ctx) => {
       if (options.bank === undefined) throw new UsageError('--bank is required: a bank id under quizzes/ or a bank file');
       const bank = resolveBank(io, options.bank);
       const files = submissionFiles(io, paths);
-      const folders = paths.map((p) => resolve(io.cwd, p)).filter((p) => statSync(p).isDirectory());
+      const folders = paths.map((p) => resolve(io.cwd, p)).filter(isFolder);
       const out = options.out === undefined ? undefined : checkOut(io, options.out, files.map((f) => f.path), folders, bank);
-
-      // One file needs no bar.
-      const bar = files.length > 1 ? startProgress(io, files.length, 'grading [{bar}] {value}/{total}', options.json) : undefined;
-      const book = gradeFiles(bank, files, (done) => bar?.update(done));
-      bar?.stop();
-
-      if (out !== undefined) writeFileAtomic.sync(out, gradebookCsv(bank, book));
+      // The output is checked and locked before the class is graded, so a missing folder or a second
+      // grader writing the same file is said at once, not after the work.
+      const lock = out === undefined ? undefined : lockOutput(out, `--out '${options.out}'`, (text) => io.stderr(`kvlab: note: ${text}\n`));
+      let book: Gradebook;
+      try {
+        // One file needs no bar.
+        const bar = files.length > 1 ? startProgress(io, files.length, 'grading [{bar}] {value}/{total}', options.json) : undefined;
+        book = gradeFiles(bank, files, (done) => bar?.update(done));
+        bar?.stop();
+        lock?.write(gradebookCsv(bank, book));
+      } finally {
+        lock?.release();
+      }
       if (options.json) {
         printJson(io, {
           bank: book.bank,
