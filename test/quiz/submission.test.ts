@@ -38,7 +38,7 @@ describe('gradeSubmission', () => {
     [{ student: 's1', bank: 'other' }, "it is for bank 'other', not 'all-types'"],
     [{ student: 's1' }, "it is for bank (none given), not 'all-types'"],
     [{ student: 's1', bank: 'all-types', seed: -1 }, 'seed must be a whole number ≥ 0, got -1'],
-    [{ student: 's1', bank: 'all-types', seed: '3' }, 'seed must be a whole number ≥ 0, got "3"'],
+    [{ student: 's1', bank: 'all-types', seed: '3' }, "seed must be a whole number ≥ 0, got the text '3'"],
     [{ student: 's1', bank: 'all-types', answers: [1] }, 'answers must be a map {questionId: answer}'],
     [[1, 2], 'a submission must be a map with student, bank and answers'],
   ])('rejects %j', (submission, reason) => {
@@ -83,7 +83,7 @@ describe('gradeFiles', () => {
     ]);
     expect(book.rejected).toEqual([
       { file: 'big.json', reason: `the file is ${MAX_SUBMISSION_BYTES + 1} bytes; a submission may be at most ${MAX_SUBMISSION_BYTES}` },
-      { file: 'gone.json', reason: 'cannot be read (ENOENT)' },
+      { file: 'gone.json', reason: 'no such file' },
     ]);
   });
 
