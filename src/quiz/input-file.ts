@@ -3,7 +3,8 @@
  * would block or never end), at most a size cap, and strict UTF-8 (a bad byte is refused with its
  * offset, never turned into "�"). A byte-order mark is dropped, so JSON and YAML read alike.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+// The default import, not named ones: the site's browser bundle stubs node:fs, and a page never reads files.
+import fs, { type Stats } from 'node:fs';
 
 /** Far above any honest bank or submission; keeps a stray binary or log file from being parsed at length. */
 export const MAX_INPUT_BYTES = 1 << 20;
@@ -34,7 +35,7 @@ export function describeOpenError(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') {
     try {
-      if (lstatSync(path).isSymbolicLink()) return 'a symbolic link to a file that does not exist';
+      if (fs.lstatSync(path).isSymbolicLink()) return 'a symbolic link to a file that does not exist';
     } catch {
       // the path itself is gone: fall through
     }
@@ -55,19 +56,19 @@ export function readInputText(path: string, what: string, maxBytes: number = MAX
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer. The kind is checked on
     // the open descriptor (fstat), so a file swapped after a stat cannot slip through.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
     throw new InputFileError(describeOpenError(path, error));
   }
   try {
-    const stats = fstatSync(fd);
+    const stats = fs.fstatSync(fd);
     if (!stats.isFile()) throw new InputFileError(`is not a regular file (${fileKind(stats)})`);
     if (stats.size > maxBytes) throw new InputFileError(`the file is ${stats.size} bytes; ${what} may be at most ${maxBytes}`);
     // Read one byte past the cap, so a file that grew after the stat is still refused.
     const buffer = Buffer.alloc(Math.min(stats.size, maxBytes) + 1);
     let length = 0;
     for (;;) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
       if (length === buffer.length) break;
@@ -78,7 +79,7 @@ export function readInputText(path: string, what: string, maxBytes: number = MAX
     if (error instanceof InputFileError) throw error;
     throw new InputFileError(describeOpenError(path, error));
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 
