@@ -99,12 +99,20 @@ export function readSubmission(path: string): unknown {
 
 export function parseSubmissionText(text: string, format: 'json' | 'yaml'): unknown {
   if (format === 'json') {
+    let value: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new SubmissionError(`not valid JSON: ${message.length > 120 ? `${message.slice(0, 120)}…` : message}`);
     }
+    // JSON is YAML 1.2: the same reader holds it to the same rules (unique keys, no __proto__, the node and
+    // depth limits), where JSON.parse would let the last of two answers to a question win in silence. Pure
+    // YAML syntax quirks of valid JSON (a flow key over 1024 characters) are not the student's problem.
+    const rule = readYaml(text).problems.filter((p) => !p.message.startsWith('YAML syntax: ') || p.message.includes('Map keys must be unique'));
+    const first = rule.sort((a, b) => a.offset - b.offset)[0];
+    if (first) throw new SubmissionError(`not valid JSON: ${first.message.replace(/^YAML( syntax)?: /, '')} (at character ${first.offset + 1})`);
+    return value;
   }
   const read = readYaml(text);
   const first = [...read.problems].sort((a, b) => a.offset - b.offset)[0];

@@ -23,7 +23,7 @@ describe('fuzz: mutated banks and submissions', () => {
         const result = bankCase(n, seeds);
         expect(result, `case ${n}: ${result.mutation}`).toMatchObject({ verdict: 'ok' });
       }),
-      { numRuns: 250 },
+      { numRuns: 150 },
     );
   });
 
@@ -34,7 +34,7 @@ describe('fuzz: mutated banks and submissions', () => {
         const result = submissionCase(n, bank);
         expect(result, `case ${n}: ${result.mutation}`).toMatchObject({ verdict: 'ok' });
       }),
-      { numRuns: 400 },
+      { numRuns: 200 },
     );
   });
 });
@@ -50,7 +50,7 @@ describe('fuzz: the command line', () => {
         if (result.code === 0) expect(JSON.parse(result.stdout).bytes).toBeGreaterThan(0);
         else expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
@@ -95,7 +95,7 @@ describe('fuzz: the command line', () => {
         expect(report.rejected).toHaveLength(entries.length - gradable - skipped);
         expect(result.code).toBe(report.rejected.length > 0 ? 1 : 0);
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 });

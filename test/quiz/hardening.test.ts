@@ -374,3 +374,16 @@ describe('the gradebook: locked while written, strays of a killed run cleaned', 
     expect(readFileSync(out, 'utf8')).toBe('the previous gradebook\n');
   });
 });
+
+describe('JSON submissions follow the same rules as YAML ones', () => {
+  it.each([
+    ['{"student":"s1","bank":"all-types","answers":{"tf":true,"tf":false}}', /^not valid JSON: Map keys must be unique: 'tf' is also on line 1 \(at character \d+\)$/],
+    ['{"student":"s1","bank":"all-types","answers":{"__proto__":{"tf":true}}}', /^not valid JSON: '__proto__' is not allowed as a key/],
+    [`{"student":"s1","bank":"all-types","answers":{"tf":${'['.repeat(100)}${']'.repeat(100)}}}`, /^not valid JSON: nested more than 64 levels deep/],
+  ])('%s is rejected', (body, reason) => {
+    const dir = tempFiles({ 's.json': body });
+    const book = gradeFiles(allTypes(), [{ path: join(dir, 's.json'), display: 's.json' }]);
+    expect(book.results).toEqual([]);
+    expect(book.rejected[0]!.reason).toMatch(reason);
+  });
+});
