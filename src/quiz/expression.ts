@@ -84,7 +84,7 @@ export const EXPRESSION_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS);
  * Far above any formula a question needs (the course's longest is under 100 characters), and low enough
  * that parsing and compiling, which recurse, stay far from the stack limit.
  */
-export const MAX_EXPRESSION_LENGTH = 1000;
+export const MAX_EXPRESSION_LENGTH = 500;
 export const MAX_EXPRESSION_DEPTH = 64;
 
 /**

@@ -15,8 +15,8 @@
 import { quoteInput } from './quote.js';
 import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 
-/** About 10× the largest course bank (~2,000 values); a submission holds a few hundred. */
-export const MAX_YAML_NODES = 20_000;
+/** About 5× the largest course bank (~1,000 values; ~100 questions); a submission holds a few hundred. Parsing costs ~20-60 µs a value, so this keeps a file well under a second. */
+export const MAX_YAML_NODES = 5_000;
 /** A bank nests about 6 levels (questions → parts → choices → a choice); a submission about 4. */
 export const MAX_YAML_DEPTH = 64;
 /** Aliases may be expanded at most this many nodes' worth (the yaml package's guard against billion laughs). */

@@ -19,6 +19,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { parse, stringify } from 'yaml';
 import { answerKey, checkBankSource, gradeSubmission, parseSubmissionText, SubmissionError, type AnswerKey, type Bank } from '../../src/quiz/index.js';
 import { decodeUtf8, InputFileError } from '../../src/quiz/input-file.js';
+import { MAX_YAML_NODES } from '../../src/quiz/yaml-input.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = join(here, '..', '..');
@@ -150,8 +151,8 @@ function malformedBank(seed: SeedBank, r: Rand): [string, Uint8Array] {
       if (!n) return malformedBank(seed, r);
       const k = r.int(0, 3);
       n.answer = [
-        Array(r.chance(0.05) ? r.int(600, 40_000) : r.int(501, 800)).fill('1').join('+'),
-        `max(${Array(r.chance(0.05) ? r.int(600, 130_000) : r.int(501, 800)).fill('1').join(',')})`,
+        Array(r.chance(0.05) ? r.int(600, 40_000) : r.int(251, 400)).fill('1').join('+'),
+        `max(${Array(r.chance(0.05) ? r.int(600, 130_000) : r.int(251, 400)).fill('1').join(',')})`,
         `${'('.repeat(r.int(65, 5000))}1${')'.repeat(5000)}`.slice(0, 10_000),
         Array(r.int(70, 490)).fill('2').join('^'),
       ][k];
@@ -185,7 +186,7 @@ function malformedBank(seed: SeedBank, r: Rand): [string, Uint8Array] {
     }
     case 10: {
       if (!r.chance(0.1)) return malformedBank(seed, r); // large, so rare
-      q.tags = Array.from({ length: r.int(20_001, 22_000) }, (_, i) => `t${i}`);
+      q.tags = Array.from({ length: r.int(MAX_YAML_NODES + 1, MAX_YAML_NODES + 1000) }, (_, i) => `t${i}`);
       what = `${(q.tags as unknown[]).length} tags`;
       break;
     }
@@ -240,13 +241,15 @@ function noisyBank(seed: string, r: Rand): [string, Uint8Array] {
 }
 
 /** Loads a bank from bytes as the CLI does (strict UTF-8, then the checker); checks the result. */
-export function bankCase(n: number, seeds: readonly SeedBank[]): CaseResult {
+/** `onCheck` is called when the input is built and its reading and checking start (the bench's hang clock). */
+export function bankCase(n: number, seeds: readonly SeedBank[], onCheck?: () => void): CaseResult {
   const r = rand(n);
   const seed = r.pick(seeds);
   const malformed = r.chance(0.5);
   const [what, bytes] = malformed ? malformedBank(seed, r) : noisyBank(seed.text, r);
   const mutation = `${seed.name}: ${malformed ? 'malformed' : 'noisy'}: ${what}`;
   let bank: Bank | undefined;
+  onCheck?.();
   const start = performance.now();
   try {
     let text: string;
@@ -297,7 +300,7 @@ function validSubmission(bank: Bank, r: Rand): Raw {
 }
 
 /** A submission case: malformed (must be rejected) or noisy (any outcome, but consistent), JSON or YAML. */
-export function submissionCase(n: number, bank: Bank): CaseResult {
+export function submissionCase(n: number, bank: Bank, onCheck?: () => void): CaseResult {
   const r = rand(n);
   const data = validSubmission(bank, r);
   const format = r.chance(0.5) ? 'json' : 'yaml';
@@ -348,8 +351,8 @@ export function submissionCase(n: number, bank: Bank): CaseResult {
         break;
       }
       case 7:
-        if (!r.chance(0.1)) return submissionCase(n + 1_000_000_007, bank); // large, so rare
-        (data.answers as Raw).many = Array.from({ length: r.int(20_001, 22_000) }, (_, i) => i);
+        if (!r.chance(0.1)) return submissionCase(n + 1_000_000_007, bank, onCheck); // large, so rare
+        (data.answers as Raw).many = Array.from({ length: r.int(MAX_YAML_NODES + 1, MAX_YAML_NODES + 1000) }, (_, i) => i);
         what = 'too many nodes';
         break;
       default:
@@ -373,6 +376,7 @@ export function submissionCase(n: number, bank: Bank): CaseResult {
     bytes = Buffer.from(r.chance(0.1) ? `\uFEFF${text}` : text);
   }
   const mutation = `submission (${format}): ${malformed ? 'malformed' : 'noisy'}: ${what}`;
+  onCheck?.();
   const start = performance.now();
   try {
     let result;
