@@ -34,7 +34,7 @@ function worstInputs(): { name: string; kind: 'bank' | 'submission'; file: strin
     { name: '1 MiB bank of tiny nodes', kind: 'bank', file: 'tiny.yaml', body: fit(`${bankHead}${'- 1\n'.repeat(300_000)}`) },
     { name: 'bank of 250 questions (just under 5,000 values)', kind: 'bank', file: 'many.yaml', body: bankHead + Array.from({ length: 250 }, (_, i) => `  - {id: q${i}, type: true-false, prompt: p, answer: true, tags: [a, b, c, d, e, f]}`).join('\n') },
     { name: 'bank of 450 numeric questions with 500-character answers', kind: 'bank', file: 'exprs.yaml', body: bankHead + Array.from({ length: 450 }, (_, i) => `  - {id: q${i}, type: numeric, prompt: p, answer: "${Array(250).fill('1').join('+')}"}`).join('\n') },
-    { name: 'bank of 450 numeric questions with 500-character flat answers', kind: 'bank', file: 'flat.yaml', body: bankHead + Array.from({ length: 450 }, (_, i) => `  - {id: q${i}, type: numeric, prompt: p, answer: "max(${Array(248).fill('1').join(',')})"}`).join('\n') },
+    { name: 'bank of 450 numeric questions with max() of 55 arguments', kind: 'bank', file: 'flat.yaml', body: bankHead + Array.from({ length: 450 }, (_, i) => `  - {id: q${i}, type: numeric, prompt: p, answer: "max(${Array(55).fill('1000000').join(',')})"}`).join('\n') },
   ];
 }
 

@@ -86,6 +86,8 @@ export const EXPRESSION_FUNCTIONS: readonly string[] = Object.keys(FUNCTIONS);
  */
 export const MAX_EXPRESSION_LENGTH = 500;
 export const MAX_EXPRESSION_DEPTH = 64;
+/** Operators and commas: a chain of n operators nests n levels, and each costs parsing; counted on the text. */
+export const MAX_EXPRESSION_OPERATORS = 64;
 
 /**
  * Parses and checks an expression. `symbols` are the names it may use (the params, and `answer` in
@@ -95,12 +97,18 @@ export function compileExpression(source: string, symbols: ReadonlySet<string>):
   if (source.length > MAX_EXPRESSION_LENGTH) {
     throw new ExpressionError(`is ${source.length} characters long; an expression may have at most ${MAX_EXPRESSION_LENGTH}`);
   }
-  // Parentheses are counted before jsep sees them: it parses a group by recursion.
+  // Parentheses and operators are counted before jsep sees them: it parses a group by recursion, and
+  // both make the tree deeper.
   let open = 0;
+  let operators = 0;
   for (const c of source) {
     if (c === '(') open += 1;
     else if (c === ')') open -= 1;
+    else if (c === '+' || c === '-' || c === '*' || c === '/' || c === '^' || c === ',') operators += 1;
     if (open > MAX_EXPRESSION_DEPTH) throw new ExpressionError(tooDeep());
+  }
+  if (operators > MAX_EXPRESSION_OPERATORS) {
+    throw new ExpressionError(`has ${operators} operators and commas; an expression may have at most ${MAX_EXPRESSION_OPERATORS}`);
   }
   let ast: jsep.Expression;
   try {

@@ -63,7 +63,9 @@ describe('crashes: a bad bank is reported, never an internal error', () => {
     const parens = check(numeric(`  feedback: [{value: "${'('.repeat(200)}1${')'.repeat(200)}", message: m}]`));
     expect(parens.problems.join('\n')).toMatch(/nests more than 64 levels/);
     const powers = check(numeric(`  feedback: [{value: "${Array(150).fill('2').join('^')}", message: m}]`));
-    expect(powers.problems.join('\n')).toMatch(/nests more than 64 levels/);
+    expect(powers.problems.join('\n')).toMatch(/has 149 operators and commas; an expression may have at most 64/);
+    const unary = check(numeric(`  feedback: [{value: "${'floor('.repeat(63)}1${')'.repeat(63)} + ${'-'.repeat(10)}1", message: m}]`));
+    expect(unary.problems.join('\n')).toMatch(/nests more than 64 levels/);
   });
 
   it('one bank that cannot load does not stop kvlab lint of a folder', async () => {
