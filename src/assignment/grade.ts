@@ -4,7 +4,6 @@
  * student), and its recorded answers and function results graded against the private banks and the
  * exercises' expected values. Nothing from a submission is ever run.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { answerKey } from '../quiz/variant.js';
 import { gradeAnswer } from '../quiz/grade.js';
 import { parseSubmissionText, SubmissionError } from '../quiz/submission.js';
@@ -18,6 +17,7 @@ import { notebookRecords } from './records.js';
 import { buildRelease, type ReleaseManifest } from './release.js';
 import { parseNotebook, sha256, NotebookError } from './notebook.js';
 import { codeSpan, escapeMarkdownHtml } from './markdown.js';
+import { InputFileError, readInputText } from '../quiz/input-file.js';
 
 /** A notebook may carry charts; far above any honest one, and it keeps a stray file from being parsed at length. */
 export const MAX_NOTEBOOK_BYTES = 16 << 20;
@@ -210,11 +210,16 @@ export function readAssignmentSubmission(
   manifest: ReleaseManifest,
   path: string,
 ): { student: string; answers: Map<string, unknown>; checks: Map<string, RecordedCase[]>; unlockedChecks?: Set<string> } {
-  const size = statSync(path).size;
   const isNotebook = path.toLowerCase().endsWith('.ipynb');
   const limit = isNotebook ? MAX_NOTEBOOK_BYTES : 1 << 20;
-  if (size > limit) throw new SubmissionError(`the file is ${size} bytes; a submission may be at most ${limit}`);
-  const text = readFileSync(path, 'utf8');
+  // Only a regular file (a FIFO or a device would block), within the limit, in strict UTF-8.
+  let text: string;
+  try {
+    text = readInputText(path, 'a submission', limit);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new SubmissionError(error.message);
+    throw error;
+  }
   if (!isNotebook) {
     const data = parseSubmissionText(text, path.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
     if (!isPlainMap(data)) throw new SubmissionError('a submission must be a map with student, assignment and answers');
