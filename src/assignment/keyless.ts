@@ -14,6 +14,7 @@
 import { fnv1a32, drawFor, shuffled, type Draw } from '../quiz/random.js';
 import { compileTemplate, fillTemplate } from '../quiz/template.js';
 import { normalizeText } from '../quiz/text.js';
+import { readFactors, symbolTable } from '../quiz/question-types/complexity.js';
 import type { ParamDef, Question, QuestionType, QuestionVariant } from '../quiz/types.js';
 
 export interface KeylessQuestion {
@@ -32,6 +33,9 @@ export interface KeylessQuestion {
   right?: string[];
   /** ordering: the items in hash order. */
   items?: string[];
+  /** complexity: how its symbols may be spelt (not the answer), so a formula is read as the grader reads it. */
+  aliases?: Record<string, string[]>;
+  gqa?: boolean;
   /** scenario */
   context?: string;
   parts?: KeylessQuestion[];
@@ -70,6 +74,11 @@ const KEYLESS: Partial<Record<QuestionType, Strip>> = {
   },
   ordering: (q, out) => {
     if (q.type === 'ordering') out.items = hashOrder(q.items);
+  },
+  complexity: (q, out) => {
+    if (q.type !== 'complexity') return;
+    out.aliases = q.aliases;
+    out.gqa = q.gqa;
   },
   scenario: (q, out) => {
     if (q.type !== 'scenario') return;
@@ -156,8 +165,12 @@ export function answerShapeProblem(q: KeylessQuestion, answer: unknown): string 
       return typeof answer === 'number' && Number.isFinite(answer) ? undefined : `expected a number${q.unit ? ` in ${q.unit}` : ''}`;
     case 'text':
       return typeof answer === 'string' || (typeof answer === 'number' && Number.isFinite(answer)) ? undefined : 'expected text';
-    case 'complexity':
-      return typeof answer === 'string' ? undefined : 'expected a formula as text, e.g. "O(a·b·c)"';
+    case 'complexity': {
+      if (typeof answer !== 'string') return 'expected a formula as text, e.g. "O(a·b·c)"';
+      // The grader's own reader: a formula it cannot read (empty, unbalanced, an unknown symbol) is not well-formed.
+      const read = readFactors(answer, symbolTable(q.aliases, q.gqa));
+      return read.ok ? undefined : read.reason;
+    }
     case 'matching': {
       if (!isMap(answer)) return 'expected a map {left: right}';
       const lefts = new Set((q.left ?? []).map(normalizeText));

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerKey, gradeAnswer, loadBanks, questionVariant, type AnswerKey, type Bank, type Question } from '../../src/quiz/index.js';
+import { answerKey, findBank, gradeAnswer, loadBanks, questionVariant, type AnswerKey, type Bank, type Question } from '../../src/quiz/index.js';
 import { formatNumber } from '../../src/quiz/template.js';
 import { loadAssignment, type AssignmentSource } from '../../src/assignment/manifest.js';
 import { buildRelease, writeRelease } from '../../src/assignment/release.js';
@@ -167,3 +167,20 @@ describe('a keyless question gives the student the bank variant', () => {
     );
   });
 });
+
+describe('the self-check of a complexity answer reads it as the grader does', () => {
+  it('calls an empty, unbalanced or unknown-symbol formula malformed, and a right or wrong product well-formed', () => {
+    const bank = findBank('sliding-window-basics');
+    const question = bank.questions.find((q) => q.id === 'swa-complexity-formula')!;
+    const keyless = keylessQuestion(question);
+    for (const malformed of ['', '   ', 'O(L·τ·d_h·n_c', 'O(L·τ·zeta)']) {
+      expect(answerShapeProblem(keyless, malformed), JSON.stringify(malformed)).toBeDefined();
+      expect(gradeAnswer(bank, question.id, malformed, 0).status).toBe('not-graded');
+    }
+    for (const wellFormed of ['O(L·τ·d_h·n_c)', 'O(n_c * d_h * tau * L)', 'O(L·τ·d_h·m)']) {
+      expect(answerShapeProblem(keyless, wellFormed), wellFormed).toBeUndefined();
+      expect(gradeAnswer(bank, question.id, wellFormed, 0).status).not.toBe('not-graded');
+    }
+  });
+});
+
