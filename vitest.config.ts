@@ -29,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/wasm-setup.ts'],
           exclude: [...configDefaults.exclude, ...FULL_ONLY],
           // The unit suites share no mutable process state (no module mocks, no chdir, no global stubs), so
           // a worker keeps one module graph across files: a third less CPU than re-importing per file. A
