@@ -8,7 +8,15 @@
  * a global layer caches all m.
  */
 import { bytesPerElement, type Dtype } from './dtype.js';
+import { MemoryInputError } from './errors.js';
+import { exactNumber } from './exact.js';
+import { latentElementsPerToken, type LatentAttention } from './latent.js';
 import { heldPairs, policyProblems, type CachePolicy, type WindowConvention } from './policy.js';
+import type { CacheQuantization } from './quantized.js';
+import { cacheOwners } from './sharing.js';
+import { checkStorage, describeLayerTerm, layerCacheBytes, tokenLayerBytes, type CacheStorage } from './storage.js';
+
+export { MemoryInputError } from './errors.js';
 
 export type LayerKind = 'local' | 'global';
 
@@ -21,7 +29,15 @@ export interface AttentionShape {
   kvHeads?: number;
   /** Head dimension d_h. */
   headDim: number;
+  /**
+   * Multi-head latent attention (latent.ts): each layer caches kv_lora_rank + qk_rope_head_dim elements a
+   * token in place of 2 · g · d_h, so heads, KV heads and head dim no longer enter the bytes.
+   */
+  latent?: LatentAttention;
 }
+
+/** A shape after checkShape: every count filled in and checked. */
+export type CheckedShape = Required<Omit<AttentionShape, 'latent'>> & { latent?: LatentAttention };
 
 export interface KvMemoryQuery extends AttentionShape {
   /** Tokens so far, m. */
@@ -33,8 +49,13 @@ export interface KvMemoryQuery extends AttentionShape {
   /** Per-layer kinds for hybrid models; absent with a window means every layer is local. */
   layerPattern?: readonly LayerKind[];
   convention?: WindowConvention;
+  /** Element type; with `quantization`, the type of KIVI's full-precision residual (unused per-token). */
   dtype?: Dtype;
   batch?: number;
+  /** A quantized cache with per-group scales (quantized.ts). */
+  quantization?: CacheQuantization;
+  /** Cross-layer sharing factor s: groups of s adjacent layers share one cache (sharing.ts). Default 1. */
+  crossLayerSharing?: number;
 }
 
 export interface LayerMemory {
@@ -42,6 +63,8 @@ export interface LayerMemory {
   kind: LayerKind;
   cachedTokens: number;
   bytes: number;
+  /** With cross-layer sharing: the layer whose cache this one reads (it holds none: 0 tokens, 0 bytes). */
+  sharesCacheOf?: number;
 }
 
 export interface KvMemoryReport {
@@ -49,22 +72,15 @@ export interface KvMemoryReport {
   bytes: number;
   /** The largest per-layer count of cached tokens. */
   cachedTokens: number;
-  /** Bytes one token adds to one sequence's cache when every layer keeps it: 2 · L · g · d_h · bytes/element. */
+  /**
+   * Bytes one token adds to one sequence's cache when every layer keeps it: 2 · L · g · d_h · bytes/element
+   * (MLA: L · (kv_lora_rank + qk_rope_head_dim) · bytes/element; quantized: the packed vectors and their
+   * scales; KIVI: the full-precision row a token enters as; with sharing, only the ⌈L/s⌉ layers that hold one).
+   */
   bytesPerToken: number;
   layers: LayerMemory[];
   /** The arithmetic in words, e.g. "2 × 32 layers × 8 KV heads × 128 dims × 4096 tokens × 2 bytes × batch 1". */
   formula: string;
-}
-
-/** A size the formula cannot take, named by its field so callers can point at the flag or cell. */
-export class MemoryInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MemoryInputError';
-  }
 }
 
 function requireCount(field: string, value: number | undefined, allowZero = false): number {
@@ -75,7 +91,7 @@ function requireCount(field: string, value: number | undefined, allowZero = fals
 }
 
 /** Validates a shape and returns it with kvHeads filled in. */
-export function checkShape(shape: AttentionShape): Required<AttentionShape> {
+export function checkShape(shape: AttentionShape): CheckedShape {
   const layers = requireCount('layers', shape.layers);
   const heads = requireCount('heads', shape.heads);
   const kvHeads = requireCount('kvHeads', shape.kvHeads ?? shape.heads);
@@ -83,7 +99,9 @@ export function checkShape(shape: AttentionShape): Required<AttentionShape> {
   if (heads % kvHeads !== 0) {
     throw new MemoryInputError('kvHeads', `kvHeads (${kvHeads}) must divide heads (${heads})`);
   }
-  return { layers, heads, kvHeads, headDim };
+  if (shape.latent === undefined) return { layers, heads, kvHeads, headDim };
+  latentElementsPerToken(shape.latent);
+  return { layers, heads, kvHeads, headDim, latent: shape.latent };
 }
 
 /** Multiplies whole numbers exactly and refuses a result past 2^53, where doubles stop being exact. */
@@ -98,12 +116,14 @@ function exactProduct(field: string, ...factors: number[]): number {
 /** Bytes of one cached token in one layer of one sequence: 2 · g · d_h · bytes/element. */
 export function bytesPerTokenPerLayer(shape: AttentionShape, dtype: Dtype = 'fp16'): number {
   const s = checkShape(shape);
+  if (s.latent) return exactProduct('bytes', latentElementsPerToken(s.latent), bytesPerElement(dtype));
   return exactProduct('bytes', 2, s.kvHeads, s.headDim, bytesPerElement(dtype));
 }
 
 /** Bytes one token adds across all layers of one sequence: 2 · L · g · d_h · bytes/element. */
 export function bytesPerToken(shape: AttentionShape, dtype: Dtype = 'fp16'): number {
   const s = checkShape(shape);
+  if (s.latent) return exactProduct('bytes', s.layers, latentElementsPerToken(s.latent), bytesPerElement(dtype));
   return exactProduct('bytes', 2, s.layers, s.kvHeads, s.headDim, bytesPerElement(dtype));
 }
 
@@ -121,6 +141,9 @@ export function policyBytes(
   const problems = policyProblems(policy);
   if (problems.length > 0) throw new MemoryInputError(policy.kind, problems.join('; '));
   const pairs = heldPairs(policy, tokens);
+  if (s.latent) {
+    return exactProduct('bytes', s.layers, latentElementsPerToken(s.latent), pairs, bytesPerElement(dtype), batch);
+  }
   return exactProduct('bytes', 2, s.layers, s.kvHeads, s.headDim, pairs, bytesPerElement(dtype), batch);
 }
 
@@ -155,10 +178,14 @@ export function kvCacheMemory(query: KvMemoryQuery): KvMemoryReport {
         ? { kind: 'window', window: query.window, convention: query.convention }
         : { kind: 'sinks', window: query.window, sinks: query.sinks, convention: query.convention };
 
-  const perTokenLayer = bytesPerTokenPerLayer(s, dtype);
+  const storage: CacheStorage = { dtype, latent: s.latent, quantization: query.quantization };
+  checkStorage(storage);
+  const owners = cacheOwners(layerKinds(query, s.layers), query.crossLayerSharing ?? 1);
   const layers: LayerMemory[] = layerKinds(query, s.layers).map((kind, layer) => {
+    // A layer that reads another's cache (cross-layer sharing) holds nothing of its own.
+    if (owners[layer] !== layer) return { layer, kind, cachedTokens: 0, bytes: 0, sharesCacheOf: owners[layer] };
     const cachedTokens = heldPairs(kind === 'local' ? localPolicy : { kind: 'full' }, tokens);
-    return { layer, kind, cachedTokens, bytes: exactProduct('bytes', perTokenLayer, cachedTokens, batch) };
+    return { layer, kind, cachedTokens, bytes: exactNumber('bytes', layerCacheBytes(s, storage, cachedTokens) * BigInt(batch)) };
   });
   const bytes = exactProduct('bytes', 1, layers.reduce((sum, l) => sum + l.bytes, 0));
   // A loop, not Math.max(...): spreading 100k+ layers into a call overflows the stack.
@@ -168,25 +195,26 @@ export function kvCacheMemory(query: KvMemoryQuery): KvMemoryReport {
   return {
     bytes,
     cachedTokens,
-    bytesPerToken: bytesPerToken(s, dtype),
+    bytesPerToken: exactNumber('bytes', tokenLayerBytes(s, storage) * BigInt(owners.filter((o, i) => o === i).length)),
     layers,
-    formula: describeFormula(s, layers, bytesPerElement(dtype), batch, bytes),
+    formula: describeFormula(s, storage, layers, batch, bytes),
   };
 }
 
 function describeFormula(
-  s: Required<AttentionShape>,
+  s: CheckedShape,
+  storage: CacheStorage,
   layers: LayerMemory[],
-  elementBytes: number,
   batch: number,
   bytes: number,
 ): string {
-  // Group layers by how many tokens they cache, so a hybrid model reads as a short sum.
+  // Group the layers that hold a cache by how many tokens they cache, so a hybrid model reads as a short sum.
   const groups = new Map<number, number>();
-  for (const l of layers) groups.set(l.cachedTokens, (groups.get(l.cachedTokens) ?? 0) + 1);
-  const terms = [...groups].map(
-    ([tokens, count]) =>
-      `2 × ${count} layers × ${s.kvHeads} KV heads × ${s.headDim} dims × ${tokens} tokens × ${elementBytes} bytes × batch ${batch}`,
-  );
-  return `${terms.join(' + ')} = ${bytes} bytes`;
+  for (const l of layers) {
+    if (l.sharesCacheOf === undefined) groups.set(l.cachedTokens, (groups.get(l.cachedTokens) ?? 0) + 1);
+  }
+  const terms = [...groups].map(([tokens, count]) => describeLayerTerm(s, storage, count, tokens, batch));
+  const sharing = layers.length - [...groups.values()].reduce((a, b) => a + b, 0);
+  const note = sharing === 0 ? '' : ` (cross-layer sharing: ${layers.length - sharing} of ${layers.length} layers hold a cache)`;
+  return `${terms.join(' + ')} = ${bytes} bytes${note}`;
 }
