@@ -13,6 +13,7 @@ import {
   bytesPerTokenPerLayer,
   cacheHoldingLayers,
   decodeTimeFloor,
+  decodeTimeRows,
   findDevice,
   parseBandwidth,
   quantizedVectorBytes,
@@ -429,6 +430,24 @@ describe('the decode-time floor', () => {
     expect(floor.bytesPerStep).toBe(16_630_947_840);
     expect(floor.msPerToken).toBeCloseTo(16.49895, 4);
     expect(floor.tokensPerSecond).toBeCloseTo(242.440, 2);
+  });
+
+  it('decodeTimeRows: the full cache beside the model\'s own, every cache option applied to both', () => {
+    const gemma = preset('gemma-3-4b');
+    const { weightBytes: weights, rows } = decodeTimeRows({ ...gemma, tokens: 32768 }, { params: gemma.params, bandwidth: 1.008e12 });
+    expect(weights).toBe(7_760_526_336); // 3,880,263,168 × 2
+    expect(rows.map((r) => [r.cache, r.cacheBytes])).toEqual([
+      ['full', 4352 * MiB],
+      ['hybrid (window 1024 on local layers)', 756 * MiB],
+    ]);
+    // (7,760,526,336 + 792,723,456) / 1.008e12 s = 8.4853… ms.
+    expect(rows[1]!.msPerToken).toBeCloseTo(8.48537, 4);
+    const sinks = decodeTimeRows({ layers: 2, heads: 2, headDim: 8, tokens: 100, window: 16, sinks: 4, quantization: { format: 'int8', groupSize: 8 } }, { params: 10, weightDtype: 'int4', bandwidth: 1 });
+    // weights ⌈10 · 4 / 8⌉ = 5; an int8 vector of 8 dims with one fp16 scale: 10 bytes; 2 × 2 × 2 vectors × 100 (full) or 20 (window + sinks).
+    expect(sinks.rows.map((r) => [r.cache, r.cacheBytes, r.bytesPerStep])).toEqual([
+      ['full', 8000, 8005],
+      ['window 16 + 4 sinks', 1600, 1605],
+    ]);
   });
 
   it('weights: ⌈params · bits / 8⌉, an odd count of int4 weights rounding up', () => {

@@ -180,8 +180,9 @@ export function kvCacheMemory(query: KvMemoryQuery): KvMemoryReport {
 
   const storage: CacheStorage = { dtype, latent: s.latent, quantization: query.quantization };
   checkStorage(storage);
-  const owners = cacheOwners(layerKinds(query, s.layers), query.crossLayerSharing ?? 1);
-  const layers: LayerMemory[] = layerKinds(query, s.layers).map((kind, layer) => {
+  const kinds = layerKinds(query, s.layers);
+  const owners = cacheOwners(kinds, query.crossLayerSharing ?? 1);
+  const layers: LayerMemory[] = kinds.map((kind, layer) => {
     // A layer that reads another's cache (cross-layer sharing) holds nothing of its own.
     if (owners[layer] !== layer) return { layer, kind, cachedTokens: 0, bytes: 0, sharesCacheOf: owners[layer] };
     const cachedTokens = heldPairs(kind === 'local' ? localPolicy : { kind: 'full' }, tokens);

@@ -10,6 +10,7 @@
  * Activations, the input-embedding lookup's saving and caches that hit in on-chip memory are left out: the
  * floor is what the formula can promise, not a benchmark.
  */
+import { kvCacheMemory, type KvMemoryQuery } from './bytes.js';
 import { MemoryInputError } from './errors.js';
 import { ceilDiv, exactNumber } from './exact.js';
 
@@ -74,6 +75,44 @@ export function decodeTimeFloor(query: DecodeTimeQuery): DecodeTimeFloor {
   const bytesPerStep = exactNumber('bytes', BigInt(query.weightBytes) + BigInt(query.cacheBytes));
   const seconds = bytesPerStep / query.bandwidth;
   return { bytesPerStep, msPerToken: seconds * 1000, tokensPerSecond: batch / seconds };
+}
+
+export interface DecodeTimeSettings {
+  /** Weights read a step: a preset's `activeParams ?? params`, or a count of your own. */
+  params: number;
+  /** The weights' type; default bf16. */
+  weightDtype?: WeightDtype;
+  /** Memory bandwidth in bytes per second (a device's `bytesPerSecond`, or parseBandwidth's). */
+  bandwidth: number;
+}
+
+export interface DecodeTimeRow extends DecodeTimeFloor {
+  /** Which cache: 'full', 'window W' (with ' + S sinks'), or 'hybrid (window W on local layers)'. */
+  cache: string;
+  /** kvCacheMemory's bytes for that cache, over the batch. */
+  cacheBytes: number;
+}
+
+/**
+ * What `kvlab memory --time` prints: the floor for the query's full cache (every layer global) and, when
+ * the query has a window, for the query as given. Every other option of the query (dtype, MLA,
+ * quantization, sharing, batch) applies to both.
+ */
+export function decodeTimeRows(query: KvMemoryQuery, settings: DecodeTimeSettings): { weightBytes: number; rows: DecodeTimeRow[] } {
+  const weights = weightBytes(settings.params, settings.weightDtype ?? 'bf16');
+  const caches: { cache: string; query: KvMemoryQuery }[] = [
+    { cache: 'full', query: { ...query, window: undefined, sinks: undefined, layerPattern: undefined } },
+  ];
+  if (query.window !== undefined) {
+    const sinks = query.sinks === undefined ? '' : ` + ${query.sinks} sinks`;
+    const hybrid = query.layerPattern?.includes('global') ?? false;
+    caches.push({ cache: hybrid ? `hybrid (window ${query.window}${sinks} on local layers)` : `window ${query.window}${sinks}`, query });
+  }
+  const rows = caches.map(({ cache, query: q }) => {
+    const cacheBytes = kvCacheMemory(q).bytes;
+    return { cache, cacheBytes, ...decodeTimeFloor({ weightBytes: weights, cacheBytes, bandwidth: settings.bandwidth, batch: q.batch }) };
+  });
+  return { weightBytes: weights, rows };
 }
 
 const RATE_UNITS: Record<string, bigint> = {

@@ -28,9 +28,12 @@ export {
   WEIGHT_BITS,
   WEIGHT_DTYPES,
   decodeTimeFloor,
+  decodeTimeRows,
   parseBandwidth,
   weightBytes,
   type DecodeTimeFloor,
   type DecodeTimeQuery,
+  type DecodeTimeRow,
+  type DecodeTimeSettings,
   type WeightDtype,
 } from './decode-time.js';

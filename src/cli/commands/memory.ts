@@ -13,14 +13,13 @@ import {
   SCALE_DTYPES,
   WEIGHT_BITS,
   WEIGHT_DTYPES,
-  decodeTimeFloor,
+  decodeTimeRows,
   findDevice,
   findModel,
   formatBytes,
   kvCacheMemory,
   parseBandwidth,
   valuesPerByte,
-  weightBytes,
   type CacheQuantization,
   type DevicePreset,
   type KvMemoryQuery,
@@ -264,25 +263,9 @@ export function timeSettings(o: MemoryOptions): TimeSettings | undefined {
   return { params, readParams, weightDtype, bandwidth, device };
 }
 
-/** The caches --time compares: the full cache, and the query's own when it has a window. */
-function timeRows(query: KvMemoryQuery): { cache: string; query: KvMemoryQuery }[] {
-  const full: KvMemoryQuery = { ...query, window: undefined, sinks: undefined, layerPattern: undefined };
-  const rows = [{ cache: 'full', query: full }];
-  if (query.window !== undefined) {
-    const sinks = query.sinks === undefined ? '' : ` + ${query.sinks} sinks`;
-    const name = query.layerPattern?.includes('global') ? `hybrid (window ${query.window}${sinks} on local layers)` : `window ${query.window}${sinks}`;
-    rows.push({ cache: name, query });
-  }
-  return rows;
-}
-
 function printTime(io: CommandContext['io'], query: KvMemoryQuery, t: TimeSettings, model: string | undefined, json: boolean): void {
-  const weights = weightBytes(t.readParams, t.weightDtype);
+  const { weightBytes: weights, rows } = decodeTimeRows(query, { params: t.readParams, weightDtype: t.weightDtype, bandwidth: t.bandwidth });
   const batch = query.batch ?? 1;
-  const rows = timeRows(query).map(({ cache, query: q }) => {
-    const cacheBytes = kvCacheMemory(q).bytes;
-    return { cache, cacheBytes, ...decodeTimeFloor({ weightBytes: weights, cacheBytes, bandwidth: t.bandwidth, batch }) };
-  });
   if (json) {
     return printJson(io, {
       tokens: query.tokens,
