@@ -6,6 +6,10 @@
  *
  * Hybrid models sum per layer: a local layer caches min(m, W) tokens (min(m, S + W) with S sinks),
  * a global layer caches all m.
+ *
+ * What one layer stores per token can change (storage.ts): MLA's latent and RoPE key (latent.ts) in place of
+ * 2 · g · d_h, quantized vectors with their scales (quantized.ts); and with cross-layer sharing only ⌈L/s⌉
+ * layers hold a cache (sharing.ts). Without those options every figure is the formula above, unchanged.
  */
 import { bytesPerElement, type Dtype } from './dtype.js';
 import { MemoryInputError } from './errors.js';
@@ -113,14 +117,14 @@ function exactProduct(field: string, ...factors: number[]): number {
   return Number(product);
 }
 
-/** Bytes of one cached token in one layer of one sequence: 2 · g · d_h · bytes/element. */
+/** Bytes of one cached token in one layer of one sequence: 2 · g · d_h · bytes/element (MLA: (r + ρ) · bytes/element). */
 export function bytesPerTokenPerLayer(shape: AttentionShape, dtype: Dtype = 'fp16'): number {
   const s = checkShape(shape);
   if (s.latent) return exactProduct('bytes', latentElementsPerToken(s.latent), bytesPerElement(dtype));
   return exactProduct('bytes', 2, s.kvHeads, s.headDim, bytesPerElement(dtype));
 }
 
-/** Bytes one token adds across all layers of one sequence: 2 · L · g · d_h · bytes/element. */
+/** Bytes one token adds across all layers of one sequence: 2 · L · g · d_h · bytes/element (MLA: L · (r + ρ) · …). */
 export function bytesPerToken(shape: AttentionShape, dtype: Dtype = 'fp16'): number {
   const s = checkShape(shape);
   if (s.latent) return exactProduct('bytes', s.layers, latentElementsPerToken(s.latent), bytesPerElement(dtype));
