@@ -52,7 +52,8 @@ function read(root: HTMLElement): Settings {
 
 /** Bytes of a full cache and of a window cache (every layer windowed) for these settings at m tokens. */
 function bytesAt(s: Settings, tokens: number): { full: number; window: number } {
-  const shape = { layers: s.preset.layers, heads: s.preset.heads, kvHeads: s.kvHeads, headDim: s.preset.headDim };
+  // An MLA preset (deepseek-v2-lite) caches its latent whatever g is; without `latent` it would read as MHA.
+  const shape = { layers: s.preset.layers, heads: s.preset.heads, kvHeads: s.kvHeads, headDim: s.preset.headDim, latent: s.preset.latent };
   return {
     full: kvCacheMemory({ ...shape, tokens, dtype: s.dtype }).bytes,
     window: kvCacheMemory({ ...shape, tokens, dtype: s.dtype, window: s.window }).bytes,
