@@ -204,3 +204,22 @@ describe('kvlab models', () => {
     expect(text.stdout).toMatch(/rtx-4090 +│ NVIDIA GeForce RTX 4090 +│ 1008 GB\/s/);
   });
 });
+
+describe('kvlab memory --block-size (paged layout)', () => {
+  it('prints the allocated blocks beside the held bytes', async () => {
+    const doc = await json(['memory', '--model', 'mistral-7b', '--tokens', '5000', '--block-size', '16']);
+    expect(doc.bytes).toBe(536_870_912);
+    expect(doc.paged).toEqual({ blockSize: 16, blocks: 8224, allocatedBytes: 538_968_064 });
+    const text = await kvlab(['memory', '--model', 'mistral-7b', '--tokens', '5000', '--block-size', '16']);
+    expect(text.stdout).toContain('paged, blocks of 16 slots: 8224 blocks a sequence, 538968064 bytes allocated (514 MiB), 2097152 of them empty or evicted slots');
+    const plain = await json(['memory', '--model', 'mistral-7b', '--tokens', '5000']);
+    expect(plain.paged).toBeUndefined();
+  });
+
+  it('refuses a bad block size, KIVI, and --time', async () => {
+    const base = ['memory', '--model', 'mistral-7b', '--tokens', '5000'];
+    await expectRejected([...base, '--block-size', '0'], /--block-size must be a whole number > 0, got '0'/);
+    await expectRejected([...base, '--block-size', '16', '--quant', 'int2', '--quant-layout', 'kivi'], /KIVI's key groups run along tokens/);
+    await expectRejected([...base, '--block-size', '16', '--time', '--device', 'h100-sxm'], /--block-size changes what is allocated/);
+  });
+});

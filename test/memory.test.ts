@@ -14,6 +14,8 @@ import {
   cacheHoldingLayers,
   decodeTimeFloor,
   decodeTimeRows,
+  pagedBytes,
+  pagedCacheMemory,
   findDevice,
   parseBandwidth,
   quantizedVectorBytes,
@@ -529,5 +531,47 @@ describe('parameter counts of the presets, redone from each config.json', () => 
     // The model card rounds: 15.7B total; 2.4B active without the input embedding table.
     expect(Math.round(ds.params / 1e8) / 10).toBe(15.7);
     expect(Math.floor((ds.activeParams! - 102400 * h) / 1e8) / 10).toBe(2.4);
+  });
+});
+
+describe('the paged layout over a model (pagedCacheMemory)', () => {
+  it('Mistral-7B at 5000 tokens in blocks of 16: 257 blocks a layer, 538,968,064 bytes allocated for 512 MiB held', () => {
+    // Held positions 904..4999: blocks ⌊4999/16⌋ − ⌊904/16⌋ + 1 = 312 − 56 + 1 = 257 a layer, 4112 slots;
+    // a slot costs 2 × 8 × 128 × 2 = 4096 bytes a layer: 4112 × 4096 × 32 layers = 538,968,064 (2 MiB over 512 MiB).
+    const paged = pagedCacheMemory({ ...preset('mistral-7b'), tokens: 5000 }, 16);
+    expect(paged.blocks).toBe(257 * 32);
+    expect(paged.allocatedBytes).toBe(538_968_064);
+    expect(paged.heldBytes).toBe(512 * MiB);
+    // Llama-2-7B, full, 4097 tokens: ⌈4097/16⌉ = 257 blocks, 4112 slots × 524,288 bytes = 2,155,872,256.
+    expect(pagedCacheMemory({ ...preset('llama-2-7b'), tokens: 4097 }, 16).allocatedBytes).toBe(2_155_872_256);
+    // Gemma-2-9B at 8192, B 16: local layers hold 4096 = 256 blocks, global 512; slots cost 2 × 8 × 256 × 2 = 8192 bytes:
+    // 21 × (256 + 512) × 16 × 8192 = 2016 MiB, with no waste since 16 divides every boundary.
+    expect(pagedCacheMemory({ ...preset('gemma-2-9b'), tokens: 8192 }, 16).allocatedBytes).toBe(2016 * MiB);
+  });
+
+  it('MLA, quantization and sharing page like the plain cache; KIVI is refused', () => {
+    // DeepSeek-V2-Lite at 100 tokens in blocks of 64: 2 blocks a layer, 128 slots × 1152 bytes × 27 = 3,981,312.
+    expect(pagedCacheMemory({ ...preset('deepseek-v2-lite'), tokens: 100 }, 64).allocatedBytes).toBe(3_981_312);
+    // Llama-3-8B, int4 G 32, sharing 2, 100 tokens, B 16: 16 layers × 7 blocks × 16 slots × (2 × 8 × 72) bytes = 2,064,384.
+    const q = pagedCacheMemory({ ...preset('llama-3-8b'), tokens: 100, crossLayerSharing: 2, quantization: { format: 'int4', groupSize: 32 } }, 16);
+    expect(q.allocatedBytes).toBe(2_064_384);
+    expect(q.layers[1]).toEqual({ layer: 1, blocks: 0, allocatedBytes: 0 });
+    expect(() => pagedCacheMemory({ ...preset('llama-3-8b'), tokens: 100, quantization: { format: 'int2', groupSize: 32, layout: 'kivi' } }, 16)).toThrow(/KIVI/);
+    expect(() => pagedCacheMemory({ ...preset('llama-3-8b'), tokens: 100 }, 0)).toThrow(/blockSize must be a whole number > 0/);
+  });
+
+  it('equals the paged formula of paged.ts on every uniform shape, and never allocates less than it holds', () => {
+    fc.assert(
+      fc.property(shapeArb, fc.integer({ min: 1, max: 20_000 }), fc.option(fc.integer({ min: 1, max: 4096 }), { nil: undefined }), fc.integer({ min: 1, max: 256 }), (shape, tokens, window, blockSize) => {
+        const paged = pagedCacheMemory({ ...shape, tokens, window }, blockSize);
+        const policy: CachePolicy = window === undefined ? { kind: 'full' } : { kind: 'window', window };
+        const formula = pagedBytes(shape, policy, tokens, blockSize);
+        expect(paged.allocatedBytes).toBe(formula.allocatedBytes);
+        expect(paged.heldBytes).toBe(formula.heldBytes);
+        expect(paged.allocatedBytes).toBeGreaterThanOrEqual(paged.heldBytes);
+        // At most one partly filled block at each end of the held span, a layer.
+        expect(paged.allocatedBytes - paged.heldBytes).toBeLessThan(2 * blockSize * bytesPerToken(shape));
+      }),
+    );
   });
 });

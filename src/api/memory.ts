@@ -76,5 +76,8 @@ export {
   // The paged layout
   pagedBytes,
   pagedBlocks,
+  pagedCacheMemory,
+  type PagedCacheReport,
+  type PagedLayer,
   type PagedMemory,
 } from '../memory/index.js';

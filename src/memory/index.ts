@@ -23,6 +23,7 @@ export {
   type ScaleDtype,
 } from './quantized.js';
 export { cacheHoldingLayers, cacheOwners } from './sharing.js';
+export { pagedCacheMemory, type PagedCacheReport, type PagedLayer } from './paged-memory.js';
 export { DEVICE_NAMES, DEVICE_PRESETS, findDevice, type DevicePreset } from './devices.js';
 export {
   WEIGHT_BITS,

@@ -18,6 +18,7 @@ import {
   findModel,
   formatBytes,
   kvCacheMemory,
+  pagedCacheMemory,
   parseBandwidth,
   valuesPerByte,
   type CacheQuantization,
@@ -51,6 +52,7 @@ interface MemoryOptions {
   quantLayout?: string;
   residual?: string;
   shareLayers?: string;
+  blockSize?: string;
   time?: boolean;
   device?: string;
   bandwidth?: string;
@@ -316,6 +318,7 @@ export const registerMemory: RegisterCommand = (program, { io }) => {
     .option('--quant-layout <layout>', `--quant: ${QUANT_LAYOUTS.join(' or ')} (keys per channel, values per token; default per-token)`)
     .option('--residual <R>', `--quant-layout kivi: recent tokens kept in --dtype (default ${KIVI_DEFAULT_RESIDUAL})`)
     .option('--share-layers <S>', 'cross-layer sharing: groups of S adjacent layers share one cache (default 1)')
+    .option('--block-size <B>', 'paged layout: the cache is allocated in whole blocks of B token slots (vLLM: 16)')
     .option('--time', 'the decode-time floor: bytes read a token over a memory bandwidth')
     .option('--device <name>', `--time: a device's peak bandwidth (${DEVICE_NAMES.join(', ')})`)
     .option('--bandwidth <rate>', '--time: a memory bandwidth, e.g. 900GB/s, 3.35TB/s, 100GiB/s')
@@ -328,10 +331,18 @@ export const registerMemory: RegisterCommand = (program, { io }) => {
         throw new UsageError('--sinks needs a window: add --window W (or a --model with one)');
       }
       const time = timeSettings(options);
-      if (time !== undefined) return printTime(io, query, time, options.model, Boolean(options.json));
+      const blockSize = optionalCount('--block-size', options.blockSize);
+      if (time !== undefined) {
+        if (blockSize !== undefined) {
+          throw new UsageError('--block-size changes what is allocated, not what a decode step reads: drop it with --time');
+        }
+        return printTime(io, query, time, options.model, Boolean(options.json));
+      }
       const report = kvCacheMemory(query);
+      const paged = blockSize === undefined ? undefined : pagedCacheMemory(query, blockSize);
       if (options.json) {
-        return printJson(io, report);
+        if (paged === undefined) return printJson(io, report);
+        return printJson(io, { ...report, paged: { blockSize: paged.blockSize, blocks: paged.blocks, allocatedBytes: paged.allocatedBytes } });
       }
       io.stdout(`KV cache: ${formatBytes(report.bytes)} (${report.bytes} bytes)\n`);
       io.stdout(`cached tokens (largest layer): ${report.cachedTokens}\n`);
@@ -342,6 +353,12 @@ export const registerMemory: RegisterCommand = (program, { io }) => {
       }
       io.stdout(`${table.toString()}\n`);
       io.stdout(`formula: ${report.formula}\n`);
+      if (paged !== undefined) {
+        const waste = paged.allocatedBytes - paged.heldBytes;
+        io.stdout(
+          `paged, blocks of ${paged.blockSize} slots: ${paged.blocks} blocks a sequence, ${paged.allocatedBytes} bytes allocated (${formatBytes(paged.allocatedBytes)}), ${waste} of them empty or evicted slots\n`,
+        );
+      }
     });
 };
 
