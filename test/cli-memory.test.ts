@@ -183,7 +183,8 @@ describe('kvlab memory --time', () => {
     await expectRejected([...base, '--device', 'h100-sxm'], /--device is for the decode-time floor: add --time/);
     await expectRejected([...base, '--bandwidth', '1TB/s'], /--bandwidth is for the decode-time floor: add --time/);
     await expectRejected([...base, '--time', '--device', 'h100-sxm', '--weight-dtype', 'int3'], /--weight-dtype 'int3' is not known; use one of: fp32, fp16, bf16, fp8, int8, int4/);
-    await expectRejected([...base, '--time', '--device', 'h100-sxm', '--params', '7.5e9'], /--params must be a whole number > 0, got '7.5e9'/);
+    await expectRejected([...base, '--time', '--device', 'h100-sxm', '--params', '7.5e9'], /--params must be a whole number written in digits/);
+    await expectRejected([...base, '--time', '--device', 'h100-sxm', '--params', 'many'], /--params must be a whole number > 0, got 'many'/);
     await expectRejected(['memory', '--layers', '2', '--heads', '4', '--head-dim', '8', '--tokens', '100', '--time', '--device', 'h100-sxm'], /--time needs the weight count to read: give --params N/);
   });
 });
