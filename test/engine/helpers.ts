@@ -93,5 +93,11 @@ export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   return max;
 }
 
-/** The tolerance decode, prefill and the two kernels are held to on logits, in maxScaledDiff's measure. */
-export const LOGITS_TOLERANCE = 2e-5;
+/**
+ * The tolerance decode, prefill and the two kernels are held to on logits, in maxScaledDiff's measure.
+ * Measured over 5,000 random models (1–3 layers, head dims 1–6, full and window, wasm decode against float64
+ * prefill): median 5.1e-7, p99 2.2e-6, p99.9 6.7e-6, max 4.4e-5 (float32 sums that nearly cancel, at head
+ * dim 1). 2e-4 clears that tail; a wrong mask, slot or position differs by 1e-3 or more (the tests check a
+ * window that bites does).
+ */
+export const LOGITS_TOLERANCE = 2e-4;
