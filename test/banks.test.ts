@@ -22,10 +22,13 @@ import {
   type CachePolicy,
   type LayerKind,
   bytesPerToken,
+  decodeTimeFloor,
   findModel,
   heldPairs,
   kvCacheMemory,
+  pagedBlocks,
   policyBytes,
+  weightBytes,
 } from '../src/memory/index.js';
 import {
   type AnswerKey,
@@ -122,6 +125,23 @@ function crossover(windowA: number): number {
   return lo;
 }
 
+/** A preset by name, or a failed test. */
+function preset(name: string) {
+  const model = findModel(name);
+  if (!model) throw new Error(`no preset '${name}'`);
+  return model;
+}
+
+/**
+ * The decode-time floor of a preset's step, in ms: its weights in bf16 once, plus `batch` caches of
+ * `tokens` tokens (the preset's own window, if any), over `gbPerSecond` decimal GB/s.
+ */
+function floorMs(name: string, tokens: number, batch: number, gbPerSecond: number): number {
+  const model = preset(name);
+  const cacheBytes = kvCacheMemory({ ...model, tokens, batch }).bytes;
+  return decodeTimeFloor({ weightBytes: weightBytes(model.params, 'bf16'), cacheBytes, bandwidth: gbPerSecond * 1e9, batch }).msPerToken;
+}
+
 /**
  * Expected answers of the memory questions, recomputed through src/memory from the drawn params. Keys are
  * "bank:question" or "bank:scenario/part".
@@ -179,6 +199,25 @@ const CHECKERS: Readonly<Record<string, (params: Params) => number>> = {
   'real-models:gemma2-9b-hybrid-mib': (x) => presetBytes('gemma-2-9b', p(x, 'tokens')) / MiB,
   'real-models:gemma2-9b-growth-per-token': (x) => (presetBytes('gemma-2-9b', p(x, 'tokens') + 1) - presetBytes('gemma-2-9b', p(x, 'tokens'))) / KiB,
   'real-models:gemma3-4b-hybrid-mib': (x) => presetBytes('gemma-3-4b', p(x, 'tokens')) / MiB,
+
+  // decode-time (lesson 7): the floor through decodeTimeFloor, from the presets' parameter counts
+  'decode-time:llama3-decode-floor-ms': (x) => floorMs('llama-3-8b', p(x, 'tokens'), p(x, 'batch'), p(x, 'bandwidth')),
+  'decode-time:mistral-window-floor-ms': (x) => floorMs('mistral-7b', p(x, 'tokens'), p(x, 'batch'), p(x, 'bandwidth')),
+  'decode-time:cache-equals-weights-tokens': (x) =>
+    weightBytes(preset('llama-3-8b').params, 'bf16') / kvCacheMemory({ ...preset('llama-3-8b'), tokens: 1, batch: p(x, 'batch') }).bytes,
+  'decode-time:batch-tokens-per-second': (x) => {
+    const model = preset('llama-3-8b');
+    const cacheBytes = kvCacheMemory({ ...model, tokens: p(x, 'tokens'), batch: p(x, 'batch') }).bytes;
+    return decodeTimeFloor({ weightBytes: weightBytes(model.params, 'bf16'), cacheBytes, bandwidth: 3350e9, batch: p(x, 'batch') }).tokensPerSecond;
+  },
+
+  // shrinking-the-cache (lesson 8): one technique per factor, each an option of the memory module
+  'shrinking-the-cache:int4-scales-mib': (x) =>
+    kvCacheMemory({ ...preset('llama-3-8b'), tokens: p(x, 'tokens'), quantization: { format: 'int4', groupSize: p(x, 'group'), scaleDtype: 'fp16' } }).bytes / MiB,
+  'shrinking-the-cache:mla-cache-mib': (x) => kvCacheMemory({ ...preset('deepseek-v2-lite'), tokens: p(x, 'tokens'), dtype: 'bf16' }).bytes / MiB,
+  'shrinking-the-cache:shared-layers-gib': (x) =>
+    kvCacheMemory({ ...preset('llama-3-8b'), tokens: p(x, 'tokens'), crossLayerSharing: p(x, 'share') }).bytes / GiB,
+  'shrinking-the-cache:paged-slots': (x) => p(x, 'block') * pagedBlocks(window(4096), p(x, 'tokens'), p(x, 'block')),
 
   // case studies
   'case-support-chat:support-chat-postmortem/full-cache-gib': (x) => policyBytes(shape(32, 32, 8, 128), full, p(x, 'long_tokens')) / GiB,

@@ -42,6 +42,8 @@ const LESSONS = [
   '04-fixed-size-memories.md',
   '05-real-models.md',
   '06-choosing-a-design.md',
+  '07-decode-time.md',
+  '08-positions-and-techniques.md',
 ];
 
 const UNIT_BYTES = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 } as const;
