@@ -238,6 +238,12 @@ const CHECKERS: Readonly<Record<string, (params: Params) => number>> = {
   'case-agent-incident-triage:agent-triage/windowed-cache-mib': (x) =>
     policyBytes(shape(32, 32, 8, 128), window(p(x, 'window')), p(x, 'ticket_tokens') + p(x, 'calls') * p(x, 'tool_tokens')) / MiB,
 
+  'case-choosing-a-technique:choosing-a-technique/full-cache-gib': (x) =>
+    kvCacheMemory({ ...preset('llama-3-8b'), tokens: p(x, 'tokens'), batch: p(x, 'sessions') }).bytes / GiB,
+  'case-choosing-a-technique:choosing-a-technique/full-cache-floor-ms': (x) => floorMs('llama-3-8b', p(x, 'tokens'), p(x, 'sessions'), 3350),
+  'case-choosing-a-technique:choosing-a-technique/int4-session-mib': (x) =>
+    kvCacheMemory({ ...preset('llama-3-8b'), tokens: p(x, 'tokens'), quantization: { format: 'int4', groupSize: 64, scaleDtype: 'fp16' } }).bytes / MiB,
+
   // design prompts
   'case-documenting-memory-subsystem:memory-subsystem-doc/batch-gib': (x) =>
     policyBytes(shape(p(x, 'layers'), 32, p(x, 'kv_heads'), 128), window(p(x, 'window')), 10 * p(x, 'window'), 'fp16', p(x, 'batch')) / GiB,

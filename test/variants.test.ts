@@ -12,7 +12,17 @@
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type AttentionShape, type CachePolicy, findModel, heldPairs, kvCacheMemory, policyBytes } from '../src/memory/index.js';
+import {
+  type AttentionShape,
+  type CachePolicy,
+  type KvMemoryQuery,
+  decodeTimeFloor,
+  findModel,
+  heldPairs,
+  kvCacheMemory,
+  policyBytes,
+  weightBytes,
+} from '../src/memory/index.js';
 import { answerKey, compileExpression, loadBanks, questionVariant, type Bank, type PartQuestion, type Question } from '../src/quiz/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -176,6 +186,25 @@ const DECISIONS: Readonly<Record<string, (x: Params) => number>> = {
     let hours = 0;
     while (policyBytes(shape(24, 16, 4, 128), { kind: 'full' }, p(x, 'rate') * (hours + 1)) <= 8 * GiB) hours++;
     return hours;
+  },
+  'case-choosing-a-technique:choosing-a-technique/setting': (x) => {
+    // The first setting whose caches fit the budget and whose decode-time floor meets the target, at full length.
+    const llama = preset('llama-3-8b');
+    const batch = p(x, 'sessions');
+    const base: KvMemoryQuery = { ...llama, tokens: p(x, 'tokens'), batch };
+    const settings: [number, KvMemoryQuery][] = [
+      [1, base],
+      [2, { ...base, quantization: { format: 'int8', groupSize: 64, scaleDtype: 'fp16' } }],
+      [3, { ...base, quantization: { format: 'int4', groupSize: 64, scaleDtype: 'fp16' } }],
+      [4, { ...base, window: 4096 }],
+    ];
+    const weights = weightBytes(llama.params, 'bf16');
+    const meets = (q: KvMemoryQuery) => {
+      const cacheBytes = kvCacheMemory(q).bytes;
+      const floor = decodeTimeFloor({ weightBytes: weights, cacheBytes, bandwidth: 3350e9, batch });
+      return cacheBytes <= p(x, 'budget_gib') * GiB && floor.msPerToken <= p(x, 'target_ms');
+    };
+    return settings.find(([, q]) => meets(q))?.[0] ?? 0;
   },
   'case-reviewing-two-designs:two-designs-review/less-memory': (x) => {
     const s = shape(48, 32, 8, 128);
