@@ -59,6 +59,7 @@ const SHAPES = {
   tiny: { layers: 2, heads: 4, headDim: 16 }, // notebook 1's decoder
   small: { layers: 2, heads: 2, headDim: 16 }, // notebooks 2 and 4: 2 layers, 2 KV heads, d_h 16
   timed: { layers: 2, heads: 4, headDim: 32 }, // notebook 3's timed decoders
+  wide: { layers: 2, heads: 4, headDim: 64 }, // notebook 7: 4 KiB a token, timed up to 128 MiB
 } as const;
 
 /** 'window-512', 'sinks-4-64', 'compressive-64-16-4-16', … → the cache policy it names. */
@@ -88,7 +89,7 @@ function policyFromTag(tag: string): CachePolicy {
  */
 function recompute(name: string): number {
   let m: RegExpExecArray | null;
-  if ((m = /^(tiny|small|timed)-(.+)-fp32-at-(\d+)$/.exec(name))) {
+  if ((m = /^(tiny|small|timed|wide)-(.+)-fp32-at-(\d+)$/.exec(name))) {
     return policyBytes(SHAPES[m[1] as keyof typeof SHAPES], policyFromTag(m[2]!), Number(m[3]), 'fp32');
   }
   const model = [...MODEL_PRESETS].sort((a, b) => b.name.length - a.name.length).find((p) => name.startsWith(`${p.name}-`));
