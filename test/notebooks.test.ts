@@ -29,6 +29,7 @@ import {
   bytesPerToken,
   kvCacheMemory,
   MODEL_PRESETS,
+  pagedBytes,
   policyBytes,
   type CachePolicy,
   type Dtype,
@@ -89,6 +90,10 @@ function policyFromTag(tag: string): CachePolicy {
  */
 function recompute(name: string): number {
   let m: RegExpExecArray | null;
+  if ((m = /^(tiny|small|timed|wide)-paged-(.+)-block-(\d+)-fp32-at-(\d+)$/.exec(name))) {
+    const s = SHAPES[m[1] as keyof typeof SHAPES];
+    return pagedBytes({ ...s, kvHeads: s.heads }, policyFromTag(m[2]!), Number(m[4]), Number(m[3]), 'fp32').allocatedBytes;
+  }
   if ((m = /^(tiny|small|timed|wide)-(.+)-fp32-at-(\d+)$/.exec(name))) {
     return policyBytes(SHAPES[m[1] as keyof typeof SHAPES], policyFromTag(m[2]!), Number(m[3]), 'fp32');
   }
@@ -101,6 +106,14 @@ function recompute(name: string): number {
   if ((m = /^at-(\d+)(?:-(fp32|fp8|bf16|int8))?(?:-batch-(\d+))?$/.exec(rest))) {
     const dtype = (m[2] ?? 'fp16') as Dtype;
     return kvCacheMemory({ ...model, tokens: Number(m[1]), dtype, batch: m[3] === undefined ? 1 : Number(m[3]) }).bytes;
+  }
+  if ((m = /^share-(\d+)-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...model, crossLayerSharing: Number(m[1]), tokens: Number(m[2]) }).bytes;
+  if ((m = /^shape-kv-(\d+)-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...model, kvHeads: Number(m[1]), tokens: Number(m[2]) }).bytes;
+  if ((m = /^latent-(\d+)-(\d+)-at-(\d+)$/.exec(rest))) {
+    return kvCacheMemory({ ...model, latent: { kvLoraRank: Number(m[1]), ropeHeadDim: Number(m[2]) }, tokens: Number(m[3]) }).bytes;
+  }
+  if ((m = /^(int8|int4|fp8)-g(\d+)-at-(\d+)$/.exec(rest))) {
+    return kvCacheMemory({ ...model, quantization: { format: m[1] as 'int8' | 'int4' | 'fp8', groupSize: Number(m[2]), scaleDtype: 'fp16' }, tokens: Number(m[3]) }).bytes;
   }
   if ((m = /^window-(\d+)-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...global, window: Number(m[1]), tokens: Number(m[2]) }).bytes;
   if ((m = /^(?:full|all-global)-at-(\d+)$/.exec(rest))) return kvCacheMemory({ ...global, tokens: Number(m[1]) }).bytes;
