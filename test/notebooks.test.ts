@@ -87,6 +87,10 @@ function policyFromTag(tag: string): CachePolicy {
  *   <model>-full-at-M, <model>-all-global-at-M  a preset with no window at all
  *   <model>-sinks-S-at-M, <model>-w-plus-one-at-M
  *   <model>-shape-kv-G-per-token              the preset's shape with G KV heads
+ *   <model>-shape-kv-G-at-M, <model>-share-S-at-M, <model>-latent-R-P-at-M, <model>-int4-gG-at-M
+ *                                             one technique per factor: G KV heads, layers shared by S,
+ *                                             an MLA latent (R + P), int8/int4/fp8 with an fp16 scale per G
+ *   tiny|small|timed|wide-paged-<cache>-block-B-fp32-at-M   a paged engine cache's allocated bytes
  */
 function recompute(name: string): number {
   let m: RegExpExecArray | null;
@@ -174,9 +178,9 @@ describe('the notebook checker', () => {
 describe('committed notebooks', () => {
   const files = courseNotebooks();
 
-  it('are the six lessons, in order, on the tslab kernel', () => {
+  it('are the eight lessons, in order, on the tslab kernel', () => {
     expect(files.map((f) => f.split('/').pop()!.replace('.ipynb', ''))).toEqual(lessonIds());
-    expect(files).toHaveLength(6);
+    expect(files).toHaveLength(8);
     for (const file of files) {
       const nb = JSON.parse(readFileSync(file, 'utf8')) as Notebook;
       expect((nb.metadata.kernelspec as { name: string }).name, file).toBe('tslab');
@@ -237,7 +241,7 @@ describe('the course, executed headless', () => {
   });
 
   it('runs every notebook top to bottom with no error output and nothing on stderr', () => {
-    expect(course.notebooks).toHaveLength(6);
+    expect(course.notebooks).toHaveLength(8);
     for (const run of course.notebooks) {
       expect(run.failure, run.name).toBeUndefined();
       expect(run.problems, run.name).toEqual([]);
