@@ -10,6 +10,7 @@ import { dirname, join, parse, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentDir, lessonIds, lessonSections } from '../course/lessons.js';
 import { bankFiles, checkBankSource, type Bank } from '../quiz/index.js';
+import { ASSIGNMENT_FILE, isAssignmentDir } from '../assignment/manifest.js';
 import { calculatorHtml, escapeHtml, jsonForScript, layout, type CalculatorStart, type SiteNav } from './pages.js';
 import { markdownToHtml, siteMarkdown } from './markdown.js';
 
@@ -42,9 +43,6 @@ export interface BuiltSite {
  */
 export const PAGE_WEIGHT_BUDGET = 1024 * 1024;
 
-/** The name of an assignment's manifest: banks in its folder or below are private. */
-export const ASSIGNMENT_MANIFEST = 'assignment.yaml';
-
 /** The browser bundles and stylesheet, built by scripts/build-site-assets.ts into dist/site/assets. */
 export function assetDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'site', 'assets');
@@ -64,7 +62,7 @@ export function buildSite(options: SiteOptions): BuiltSite {
   if (!existsSync(join(assets, 'quiz.js'))) throw new SiteError(`the site's scripts are not built (${assets}); run npm run build`);
   const privateRoot = assignmentRoot(banksDir);
   if (privateRoot) {
-    throw new SiteError(`${banksDir} belongs to the assignment in ${privateRoot} (it has an ${ASSIGNMENT_MANIFEST}); a site carries its banks' keys, so build it from practice banks only`);
+    throw new SiteError(`${banksDir} belongs to the assignment in ${privateRoot} (it has an ${ASSIGNMENT_FILE}); a site carries its banks' keys, so build it from practice banks only`);
   }
 
   const marked = siteMarkdown();
@@ -147,7 +145,7 @@ browser only. A malformed answer costs no attempt; the worked solution opens aft
 function assignmentRoot(dir: string): string | undefined {
   let current = resolve(dir);
   for (;;) {
-    if (existsSync(join(current, ASSIGNMENT_MANIFEST))) return current;
+    if (isAssignmentDir(current)) return current;
     const up = dirname(current);
     if (up === current) return undefined;
     current = up;
