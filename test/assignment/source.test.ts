@@ -2,7 +2,7 @@
  * The source side: solution regions and their stubs, locked-cell checksums, what `kvlab lint` says of an
  * assignment folder, and the command's refusals (writing into the source, a non-empty folder).
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STUB, releaseNotebook, sha256, solutionProblems, stubSolutions, type Notebook } from '../../src/assignment/notebook.js';
@@ -110,6 +110,29 @@ describe('kvlab grade --assignment with an answers file', () => {
     expect(report.results[0]!.items['cached-tokens']!.status).toBe('not-graded');
     expect(report.results[0]!.items['window-bytes']!.status).toBe('unanswered');
     expect(report.rejected[0]!.reason).toBe("it is for assignment 'another-hw', not 'kv-memory-hw'");
+  });
+
+  it('--out goes through the same checked, locked, atomic writer as kvlab grade --bank', async () => {
+    const dir = tempDir('kvlab-answers-');
+    writeFileSync(join(dir, 's1.json'), JSON.stringify({ student: 's1', assignment: 'kv-memory-hw', answers: { 'window-growth': 'b' } }));
+    // A missing folder is refused before grading, in one line (it was an internal error after grading).
+    const missing = join(dir, 'no', 'such', 'grades.csv');
+    expect(await kvlab(['grade', '--assignment', 'example-assignment', join(dir, 's1.json'), '--out', missing])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `kvlab: --out '${missing}': the folder '${join(dir, 'no', 'such')}' does not exist; create it first\n`,
+    });
+    // A second grader writing the same file (its lock held by this live process) is refused.
+    const out = join(dir, 'grades.csv');
+    writeFileSync(`${out}.lock`, String(process.pid));
+    const locked = await kvlab(['grade', '--assignment', 'example-assignment', join(dir, 's1.json'), '--out', out]);
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toMatch(/^kvlab: --out '.*grades\.csv' is being written by another kvlab grade \(pid \d+\)/);
+    // Once free, the gradebook is written and nothing is left beside it.
+    rmSync(`${out}.lock`);
+    expect((await kvlab(['grade', '--assignment', 'example-assignment', join(dir, 's1.json'), '--out', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^student,/);
+    expect(readdirSync(dir).sort()).toEqual(['grades.csv', 's1.json']);
   });
 
   it('--feedback, --solutions and --format need --assignment', async () => {

@@ -6,10 +6,10 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve, isAbsolute } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import writeFileAtomic from 'write-file-atomic';
 import type { CommandContext } from '../command.js';
 import { printJson } from '../io.js';
 import { startProgress } from '../progress.js';
+import { lockOutput } from '../output-file.js';
 import { EXIT, UsageError } from '../errors.js';
 import { plainTable } from '../table.js';
 import { gradeAssignmentFiles, type AssignmentGradebook } from '../../assignment/grade.js';
@@ -69,21 +69,30 @@ export function gradeAssignment(ctx: CommandContext, paths: readonly string[], o
   }
   if (files.length === 0 && format !== 'gradescope') throw new UsageError('no submission files (.ipynb, .json, .yaml) in the paths given');
 
-  const bar = files.length > 1 && format === 'table' ? startProgress(io, files.length, 'grading [{bar}] {value}/{total}', options.json) : undefined;
-  const book = gradeAssignmentFiles(source, files, (done) => bar?.update(done));
-  bar?.stop();
+  // As kvlab grade --bank: the output is checked and locked before the class is graded (a missing folder
+  // or a second grader on the same file is refused up front), written atomically, and a write failure is
+  // one line.
+  const lock = out === undefined ? undefined : lockOutput(out, `--out '${options.out}'`, (text) => io.stderr(`kvlab: note: ${text}\n`));
+  let book: AssignmentGradebook;
+  let results: ReturnType<typeof gradescopeResults> | undefined;
   const withSolutions = options.solutions === true || source.solutions === 'released';
+  try {
+    const bar = files.length > 1 && format === 'table' ? startProgress(io, files.length, 'grading [{bar}] {value}/{total}', options.json) : undefined;
+    book = gradeAssignmentFiles(source, files, (done) => bar?.update(done));
+    bar?.stop();
+    if (format === 'gradescope') results = gradescopeResults(book, withSolutions);
+    lock?.write(results !== undefined ? `${JSON.stringify(results, null, 2)}\n` : assignmentGradebookCsv(source, book));
+  } finally {
+    lock?.release();
+  }
 
-  if (format === 'gradescope') {
-    const results = gradescopeResults(book, withSolutions);
-    if (out !== undefined) writeFileAtomic.sync(out, `${JSON.stringify(results, null, 2)}\n`);
-    else printJson(io, results);
+  if (results !== undefined) {
+    if (out === undefined) printJson(io, results);
     if (out !== undefined && !options.json) io.stdout(`results for Gradescope written to ${displayPath(io, out)} (score ${results.score})\n`);
     if (book.rejected.length > 0) ctx.setExitCode(EXIT.rejected);
     return;
   }
 
-  if (out !== undefined) writeFileAtomic.sync(out, assignmentGradebookCsv(source, book));
   const pages = feedbackDir === undefined ? [] : writeFeedback(book, feedbackDir, withSolutions);
   if (options.json) {
     printJson(io, {
