@@ -12,6 +12,7 @@
  * question-type registry (src/quiz/question-types/) lands, each entry moves into its type's module.
  */
 import { fnv1a32, drawFor, shuffled, type Draw } from '../quiz/random.js';
+import { compileParamDef, drawParam } from '../quiz/params.js';
 import { compileTemplate, fillTemplate } from '../quiz/template.js';
 import { normalizeText } from '../quiz/text.js';
 import { readFactors, symbolTable } from '../quiz/question-types/complexity.js';
@@ -94,21 +95,9 @@ export function keylessQuestion(q: Question): KeylessQuestion {
   return out;
 }
 
-function decimalsOf(value: number): number {
-  const text = String(value);
-  const exp = /e-(\d+)$/.exec(text);
-  if (exp) return Number(exp[1]) + (text.split('e')[0]!.split('.')[1]?.length ?? 0);
-  return text.split('.')[1]?.length ?? 0;
-}
-
-/** Draws one value of a param as the bank's loader does (docs/quiz-format.md, "Drawing"). */
+/** Draws one value of a param as the bank's loader does (docs/quiz-format.md, "Drawing"): with its own rule. */
 export function drawParamDef(def: ParamDef, draw: Draw): number {
-  if (typeof def === 'number') return def;
-  if (Array.isArray(def)) return def[draw.int(0, def.length - 1)]!;
-  const step = def.step ?? 1;
-  const count = Math.floor((def.max - def.min) / step + 1e-9) + 1;
-  const i = draw.int(0, count - 1);
-  return Number((def.min + i * step).toFixed(Math.min(15, Math.max(decimalsOf(def.min), decimalsOf(step)))));
+  return drawParam(compileParamDef('', def), draw);
 }
 
 function fill(text: string, values: Record<string, number>): string {

@@ -13,6 +13,7 @@ import { typeModule } from './question-types/registry.js';
 import type { CompileContext } from './question-types/module.js';
 import type { NumberOrExpression, Question } from './types.js';
 import { quoteInput } from './quote.js';
+import { compileParamDef } from './params.js';
 
 const MAX_RANGE_VALUES = 1_000_000;
 /** Names a param may not take: the feedback symbol and the functions. */
@@ -97,30 +98,17 @@ function compileParams(problems: Problems, path: Path, q: Question, label: strin
       problems.add([...path, 'params'], `${label}: param '${name}' is already a param of the scenario; give it another name`, name);
       continue;
     }
-    if (typeof def === 'number') {
-      out.push({ name, kind: 'constant', value: def });
-    } else if (Array.isArray(def)) {
-      out.push({ name, kind: 'list', values: def });
-    } else {
-      const step = def.step ?? 1;
-      if (def.max < def.min) {
-        problems.add(at, `${label}: params.${name} has max ${def.max} below min ${def.min}`);
-        continue;
-      }
-      const count = Math.floor((def.max - def.min) / step + 1e-9) + 1;
-      if (count > MAX_RANGE_VALUES) {
-        problems.add(at, `${label}: params.${name} has ${count} values; use a larger step (at most ${MAX_RANGE_VALUES})`);
-        continue;
-      }
-      out.push({ name, kind: 'range', min: def.min, step, count, decimals: Math.min(15, Math.max(decimalsOf(def.min), decimalsOf(step))) });
+    if (typeof def === 'object' && !Array.isArray(def) && def.max < def.min) {
+      problems.add(at, `${label}: params.${name} has max ${def.max} below min ${def.min}`);
+      continue;
     }
+    const param = compileParamDef(name, def);
+    if (param.kind === 'range' && param.count > MAX_RANGE_VALUES) {
+      problems.add(at, `${label}: params.${name} has ${param.count} values; use a larger step (at most ${MAX_RANGE_VALUES})`);
+      continue;
+    }
+    out.push(param);
   }
   return out;
 }
 
-function decimalsOf(value: number): number {
-  const text = String(value);
-  const exp = /e-(\d+)$/.exec(text);
-  if (exp) return Number(exp[1]) + (text.split('e')[0]!.split('.')[1]?.length ?? 0);
-  return text.split('.')[1]?.length ?? 0;
-}
