@@ -3,45 +3,9 @@
  * fake CliIO: correct output, and every bad input of the CLI spec rejected with one clear line and exit 2.
  * Spawns of the built bin/kvlab.js (a real process prints no stack trace) are in test/cli-spawned.test.ts.
  */
-import { Readable } from 'node:stream';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run, type CliIO } from '../src/cli/main.js';
+import { expectRejected, kvlab } from './quiz/helpers.js';
 import { attendReference, attendedPairs, decodeStepFlops, pagedBytes, policyBytes, type CachePolicy } from '../src/index.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kvlab(argv: string[], options: { stdin?: string; isTTY?: boolean } = {}): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
-    isTTY: options.isTTY ?? false,
-    cwd: root,
-  };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
-
-/** Exit 2, nothing on stdout, exactly one line on stderr matching `message`, and no stack trace. */
-async function expectRejected(argv: string[], message: RegExp, stdin?: string): Promise<void> {
-  const result = await kvlab(argv, { stdin });
-  expect(result.code, `${argv.join(' ')} → ${result.stderr}`).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(message);
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/^\s+at /m);
-  expect(result.stderr).not.toMatch(/internal error/);
-}
 
 const SHAPE = ['--layers', '2', '--heads', '4', '--kv-heads', '2', '--head-dim', '8'];
 const BAD_COUNTS: [string, RegExp][] = [

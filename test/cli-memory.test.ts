@@ -3,45 +3,15 @@
  * `kvlab models --devices`, run in process with a fake CliIO: the figures the memory module gives, and
  * every bad input refused with one line and exit 2.
  */
-import { Readable } from 'node:stream';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { run, type CliIO } from '../src/cli/main.js';
+import { expectRejected, kvlab } from './quiz/helpers.js';
 import { DEVICE_NAMES, decodeTimeFloor, findModel, kvCacheMemory, weightBytes } from '../src/memory/index.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function kvlab(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    stdin: Readable.from([]),
-    isTTY: false,
-    cwd: root,
-  };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
 
 async function json(argv: string[]): Promise<any> {
   const result = await kvlab([...argv, '--json']);
   expect(result.code, result.stderr).toBe(0);
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout);
-}
-
-/** Exit 2, nothing on stdout, one line on stderr matching `message`, no stack trace. */
-async function expectRejected(argv: string[], message: RegExp): Promise<void> {
-  const result = await kvlab(argv);
-  expect(result.code, `${argv.join(' ')} → ${result.stderr}`).toBe(2);
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(message);
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/^\s+at /m);
-  expect(result.stderr).not.toMatch(/internal error/);
 }
 
 describe('kvlab memory: MLA', () => {

@@ -1,5 +1,9 @@
-/** Shared by the quiz tests: fixture paths, temp folders, and kvlab run in process with a fake CliIO. */
+/**
+ * Shared by the tests that run kvlab: fixture paths, temp folders, kvlab run in process with a fake CliIO,
+ * and the check every bad input must pass (one line, exit 2).
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -46,3 +50,15 @@ export async function kvlab(argv: string[], options: { stdin?: string | Readable
   const code = await run(argv, io);
   return { code, stdout, stderr };
 }
+
+/** Exit 2, nothing on stdout, exactly one line on stderr matching `message`, and no stack trace. */
+export async function expectRejected(argv: string[], message: RegExp, stdin?: string): Promise<void> {
+  const result = await kvlab(argv, { stdin });
+  expect(result.code, `${argv.join(' ')} → ${result.stderr}`).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(result.stderr).not.toMatch(/internal error/);
+}
+
