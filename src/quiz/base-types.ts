@@ -23,6 +23,20 @@ export interface QuestionBase {
   params: Record<string, ParamDef>;
 }
 
+/**
+ * What every question keeps in an assignment's student copy (its keyless form): the common fields but the
+ * explanation, with the params as written (each student's kernel draws its own). A type's keyless form
+ * adds what the student chooses among, never a field that states or implies an answer.
+ */
+export interface KeylessBase {
+  id: string;
+  type: string;
+  points: number;
+  prompt: string;
+  params: Record<string, ParamDef>;
+  tags: string[];
+}
+
 /** What a student sees of every question: params filled in, never the answer. */
 export interface VariantBase {
   bank: string;

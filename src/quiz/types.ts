@@ -18,7 +18,7 @@ export type { OrderingQuestion, OrderingVariant } from './question-types/orderin
 export type { ComplexityQuestion, ComplexityVariant } from './question-types/complexity.js';
 export type { ScenarioQuestion, ScenarioVariant } from './question-types/scenario.js';
 
-export type { ParamDef, NumberOrExpression, QuestionBase, VariantBase, VerdictStatus, Verdict } from './base-types.js';
+export type { ParamDef, NumberOrExpression, QuestionBase, VariantBase, KeylessBase, VerdictStatus, Verdict } from './base-types.js';
 import type { QuestionBase } from './base-types.js';
 import type { Verdict } from './base-types.js';
 

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { describe, fields, idSchema, quote, textOrNumber } from './common.js';
 import { fillTemplate, type Template } from '../template.js';
-import type { CompileContext, CompiledBase, Parsed, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../base-types.js';
+import type { CompileContext, CompiledBase, KeylessVariantContext, Parsed, QuestionTypeModule } from './module.js';
+import type { KeylessBase, QuestionBase, VariantBase } from '../base-types.js';
 
 export interface Choice {
   /** As written, or the letter of its position (a, b, c, …). */
@@ -33,6 +33,17 @@ export interface SingleChoiceVariant extends ChoiceVariant {
   type: 'single-choice';
 }
 export interface MultipleChoiceVariant extends ChoiceVariant {
+  type: 'multiple-choice';
+}
+/** The keyless form (an assignment's student copy): each choice's id and text, no `correct`, no feedback. */
+export interface ChoiceKeyless extends KeylessBase {
+  type: 'single-choice' | 'multiple-choice';
+  choices: { id: string; text: string }[];
+}
+export interface SingleChoiceKeyless extends ChoiceKeyless {
+  type: 'single-choice';
+}
+export interface MultipleChoiceKeyless extends ChoiceKeyless {
   type: 'multiple-choice';
 }
 export type SingleChoiceKey = { type: 'single-choice'; answer: string };
@@ -177,7 +188,17 @@ const variant = <T extends 'single-choice' | 'multiple-choice'>(type: T) => (cq:
   choices: cq.choices.map((c) => ({ id: c.id, text: fillTemplate(c.text, ctx.values) })),
 });
 
-export const singleChoice: QuestionTypeModule<SingleChoiceQuestion, Compiled<SingleChoiceQuestion>, SingleChoiceVariant, SingleChoiceKey, Item> = {
+/** The keyless form and the variant drawn from it: the choices in the order written, texts filled in. */
+const keyless =
+  <T extends 'single-choice' | 'multiple-choice'>(type: T) =>
+  (q: SingleChoiceQuestion | MultipleChoiceQuestion, base: KeylessBase) => ({ ...base, type, choices: q.choices.map((c) => ({ id: c.id, text: c.text })) });
+const keylessVariant =
+  <T extends 'single-choice' | 'multiple-choice'>(type: T) =>
+  (s: ChoiceKeyless, base: VariantBase, ctx: KeylessVariantContext) => ({ ...base, type, choices: s.choices.map((c) => ({ id: c.id, text: ctx.fill(c.text) })) });
+/** The self-check reads a choice id as written (trimmed, any case). */
+const isChoiceId = (s: ChoiceKeyless, answer: unknown) => typeof answer === 'string' && s.choices.some((c) => c.id === answer.trim().toLowerCase());
+
+export const singleChoice: QuestionTypeModule<SingleChoiceQuestion, Compiled<SingleChoiceQuestion>, SingleChoiceVariant, SingleChoiceKey, Item, SingleChoiceKeyless> = {
   type: 'single-choice',
   fields: choiceFields,
   part: true,
@@ -192,6 +213,9 @@ export const singleChoice: QuestionTypeModule<SingleChoiceQuestion, Compiled<Sin
     const chosen = cq.choices.find((c) => c.id === parsed.value)!;
     return { kind: 'graded', fraction: chosen.correct ? 1 : 0, messages: chosen.feedback ? [fillTemplate(chosen.feedback, ctx.values)] : [] };
   },
+  keyless: keyless('single-choice'),
+  keylessVariant: keylessVariant('single-choice'),
+  answerShape: (answer, s) => (isChoiceId(s, answer) ? undefined : `expected one choice id (${ids(s)})`),
   markdown: showChoices,
   howToAnswer: 'Answer with one choice id, e.g. `"a"`.',
   terminal: {
@@ -206,7 +230,7 @@ export const singleChoice: QuestionTypeModule<SingleChoiceQuestion, Compiled<Sin
   lms: lms<SingleChoiceQuestion>(true) as QuestionTypeModule<SingleChoiceQuestion, Compiled<SingleChoiceQuestion>, SingleChoiceVariant, SingleChoiceKey, Item>['lms'],
 };
 
-export const multipleChoice: QuestionTypeModule<MultipleChoiceQuestion, Compiled<MultipleChoiceQuestion>, MultipleChoiceVariant, MultipleChoiceKey, Item> = {
+export const multipleChoice: QuestionTypeModule<MultipleChoiceQuestion, Compiled<MultipleChoiceQuestion>, MultipleChoiceVariant, MultipleChoiceKey, Item, MultipleChoiceKeyless> = {
   type: 'multiple-choice',
   fields: choiceFields,
   part: true,
@@ -235,6 +259,9 @@ export const multipleChoice: QuestionTypeModule<MultipleChoiceQuestion, Compiled
     }
     return { kind: 'graded', fraction: Math.max(0, (right - wrongPicks) / correct), messages };
   },
+  keyless: keyless('multiple-choice'),
+  keylessVariant: keylessVariant('multiple-choice'),
+  answerShape: (answer, s) => (Array.isArray(answer) && answer.every((a) => isChoiceId(s, a)) ? undefined : `expected a list of choice ids (${ids(s)})`),
   markdown: showChoices,
   howToAnswer: 'Select all that apply: answer with a list of choice ids, e.g. `["a", "c"]`.',
   terminal: {

@@ -1,8 +1,10 @@
 /**
  * Small helpers the type modules share: the fields every question has (as schemas), how a value is named
- * in a shape error, and the text normalization answers are compared with.
+ * in a shape error, and the order a keyless form lists texts in.
  */
 import { z } from 'zod';
+import { fnv1a32 } from '../random.js';
+import { normalizeText } from '../text.js';
 import type { FieldSchema } from './module.js';
 
 const ID = /^[a-z0-9-]+$/;
@@ -58,4 +60,13 @@ export function numbersIn(text: string, max: number): number[] | undefined {
   const parts = text.split(/[\s,;]+/).filter(Boolean);
   const out = parts.map(Number);
   return out.every((n) => Number.isInteger(n) && n >= 1 && n <= max) ? out : undefined;
+}
+
+/**
+ * Texts in an order that depends on the texts only (their normalized hash, then the text), never on the
+ * order written. An author writes matching rights and ordering items in key order, so a keyless form
+ * (an assignment's student copy) lists them this way: the order it shows says nothing about the answer.
+ */
+export function hashOrder(texts: readonly string[]): string[] {
+  return [...texts].sort((a, b) => fnv1a32(normalizeText(a)) - fnv1a32(normalizeText(b)) || (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { describe, fields, textSchema } from './common.js';
 import type { CompiledBase, Parsed, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../base-types.js';
+import type { KeylessBase, QuestionBase, VariantBase } from '../base-types.js';
 import { shortAnswer, type ShortAnswerItem } from './text.js';
 
 export interface ComplexityQuestion extends QuestionBase {
@@ -37,6 +37,15 @@ export interface ComplexityQuestion extends QuestionBase {
 }
 export interface ComplexityVariant extends VariantBase {
   type: 'complexity';
+}
+/**
+ * The keyless form (an assignment's student copy): how the symbols may be spelt, so the self-check reads
+ * a formula as the grader does; never the answer or the feedback.
+ */
+export interface ComplexityKeyless extends KeylessBase {
+  type: 'complexity';
+  aliases: Record<string, string[]>;
+  gqa: boolean;
 }
 export interface ComplexityKey {
   type: 'complexity';
@@ -321,7 +330,7 @@ export function lmsForms(key: Factors, limit = MAX_LMS_FORMS): string[] {
 
 const wrongShape = (answer: unknown) => `expected a formula as text, e.g. "O(a·b·c)", got ${describe(answer)}`;
 
-export const complexity: QuestionTypeModule<ComplexityQuestion, Compiled, ComplexityVariant, ComplexityKey, ShortAnswerItem> = {
+export const complexity: QuestionTypeModule<ComplexityQuestion, Compiled, ComplexityVariant, ComplexityKey, ShortAnswerItem, ComplexityKeyless> = {
   type: 'complexity',
   fields: fields({
     answer: textSchema(),
@@ -364,6 +373,14 @@ export const complexity: QuestionTypeModule<ComplexityQuestion, Compiled, Comple
     if (sameFactors(parsed.value, cq.key)) return { kind: 'graded', fraction: 1, messages: [] };
     const authored = cq.feedback.filter((f) => sameFactors(f.factors, parsed.value)).map((f) => f.message);
     return { kind: 'graded', fraction: 0, messages: [...authored, ...factorFeedback(parsed.value, cq.key, cq.table)] };
+  },
+  keyless: (q, base) => ({ ...base, type: 'complexity', aliases: q.aliases, gqa: q.gqa }),
+  keylessVariant: (_s, base) => ({ ...base, type: 'complexity' }),
+  answerShape(answer, s) {
+    if (typeof answer !== 'string') return 'expected a formula as text, e.g. "O(a·b·c)"';
+    // The grader's own reader: a formula it cannot read (empty, unbalanced, an unknown symbol) is not well-formed.
+    const read = readFactors(answer, symbolTable(s.aliases, s.gqa));
+    return read.ok ? undefined : read.reason;
   },
   markdown: () => [],
   howToAnswer: 'Answer with the formula as text, e.g. `"O(a·b·c)"`: any order; `*`, `·`, `×` or spaces between factors.',

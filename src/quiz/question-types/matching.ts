@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { shuffled } from '../random.js';
 import { normalizeText } from '../text.js';
-import { describe, fields, isPlainMap, numbersIn, quote, textOrNumber } from './common.js';
+import { describe, fields, hashOrder, isPlainMap, numbersIn, quote, textOrNumber } from './common.js';
 import type { CompiledBase, Parsed, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../base-types.js';
+import type { KeylessBase, QuestionBase, VariantBase } from '../base-types.js';
 
 export interface MatchingQuestion extends QuestionBase {
   type: 'matching';
@@ -19,6 +19,13 @@ export interface MatchingVariant extends VariantBase {
   /** In the order written. */
   left: string[];
   /** Shuffled. */
+  right: string[];
+}
+/** The keyless form (an assignment's student copy): the lefts as written, the distinct rights in hash order. */
+export interface MatchingKeyless extends KeylessBase {
+  type: 'matching';
+  left: string[];
+  /** Each right once, in an order that depends on the text only (the author writes them in key order). */
   right: string[];
 }
 export interface MatchingKey {
@@ -54,7 +61,7 @@ function parse(cq: Compiled, answer: unknown): Parsed<Map<string, string>> {
 
 const uniqueRights = (item: Item) => [...new Set(item.pairs.map((p) => p.right))];
 
-export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVariant, MatchingKey, Item> = {
+export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVariant, MatchingKey, Item, MatchingKeyless> = {
   type: 'matching',
   fields: fields({
     pairs: z
@@ -81,6 +88,22 @@ export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVa
     if (!parsed.ok) return { kind: 'not-graded', reason: parsed.reason };
     const wrong = cq.def.pairs.filter((pair, i) => parsed.value.get(pair.left) !== cq.answers[i]).map((pair) => pair.left);
     return { kind: 'graded', fraction: (cq.def.pairs.length - wrong.length) / cq.def.pairs.length, messages: [], wrong };
+  },
+  keyless(q, base) {
+    const rights = new Map<string, string>();
+    for (const p of q.pairs) if (!rights.has(normalizeText(p.right))) rights.set(normalizeText(p.right), p.right);
+    return { ...base, type: 'matching', left: q.pairs.map((p) => p.left), right: hashOrder([...rights.values()]) };
+  },
+  keylessVariant: (s, base, ctx) => ({ ...base, type: 'matching', left: [...s.left], right: shuffled(s.right, ctx.draw) }),
+  answerShape(answer, s) {
+    if (!isPlainMap(answer)) return 'expected a map {left: right}';
+    const lefts = new Set(s.left.map(normalizeText));
+    const rights = new Set(s.right.map(normalizeText));
+    for (const [left, right] of Object.entries(answer)) {
+      if (!lefts.has(normalizeText(left))) return `${JSON.stringify(left.slice(0, 40))} is not one of the items to match`;
+      if (typeof right !== 'string' || !rights.has(normalizeText(right))) return `the match for ${JSON.stringify(left.slice(0, 40))} is not one of the options`;
+    }
+    return undefined;
   },
   markdown: (v) => [`Match each of:\n\n${v.left.map((l) => `- ${l}`).join('\n')}\n\nwith one of:\n\n${v.right.map((r) => `- ${r}`).join('\n')}`],
   howToAnswer: 'Answer with a map from each item on the left to its match, e.g. `{"left": "right"}`.',

@@ -1,7 +1,8 @@
 /**
  * What a question type is: one module that knows its fields, how it compiles, what a student sees of it,
- * its key, how an answer is read and graded, how it is shown (Markdown, terminal) and how each LMS format
- * writes it. The engine (load, variant, grade, export, renderers) never asks "which type is this?": it
+ * its key, how an answer is read and graded, how it is shown (Markdown, terminal), how each LMS format
+ * writes it, and what an assignment's student copy keeps of it (its keyless form, the variant drawn from
+ * that, the self-check of an answer's shape). The engine (load, variant, grade, export, renderers) never asks "which type is this?": it
  * looks the module up in the registry (registry.ts) and calls it. Adding a type is one file implementing
  * QuestionTypeModule and one line in the registry.
  *
@@ -13,7 +14,7 @@ import type { Path, Problems } from '../problems.js';
 import type { Draw } from '../random.js';
 import type { Template } from '../template.js';
 import type { CompiledParam } from '../compiled-param.js';
-import type { NumberOrExpression, QuestionBase, Verdict, VariantBase } from '../base-types.js';
+import type { KeylessBase, NumberOrExpression, QuestionBase, Verdict, VariantBase } from '../base-types.js';
 
 /** The part of a zod schema the structure check uses (kept structural so declarations need no zod). */
 export interface FieldSchema {
@@ -81,6 +82,31 @@ export interface KeyContext extends DrawContext {
 /** grade's context: the grading stage for a part (a part's verdict, as the engine makes it). */
 export interface GradeContext extends DrawContext {
   gradePart(part: AnyCompiled, answer: unknown, values: Record<string, number>): Verdict;
+}
+
+/*
+ * An assignment's student copy holds each question's keyless form (src/assignment/keyless.ts dispatches
+ * to the hooks below). The student's kernel has nothing else: it draws the variant from the keyless form
+ * and checks an answer's shape against it, never its truth.
+ */
+
+/** keyless's context: the keyless stage for a part. */
+export interface KeylessContext {
+  keylessOfPart(part: QuestionBase): KeylessBase;
+}
+
+/** keylessVariant's context: the drawn values, the question's stream (for shuffles), and the stage for a part. */
+export interface KeylessVariantContext {
+  values: Record<string, number>;
+  draw: Draw;
+  /** Text with its {{params}} filled in from `values`, as the bank's variant fills it. */
+  fill(text: string): string;
+  variantOfPart(part: KeylessBase, values: Record<string, number>): VariantBase;
+}
+
+/** answerShape's context: the shape check of a part. */
+export interface AnswerShapeContext {
+  shapeOfPart(part: KeylessBase, answer: unknown): string | undefined;
 }
 
 /** What a type's grader says of one answer (the engine turns it into a Verdict). */
@@ -183,9 +209,16 @@ export interface QtiSpec {
 
 /**
  * One question type. D is its bank form, C its compiled form, V what a student sees, K its key in the
- * shape a submission answers with.
+ * shape a submission answers with, I its LMS item, S its keyless form (by default the common fields only).
  */
-export interface QuestionTypeModule<D extends QuestionBase = QuestionBase, C extends CompiledBase<D> = CompiledBase<D>, V extends VariantBase = VariantBase, K extends { type: string } = { type: string }, I = unknown> {
+export interface QuestionTypeModule<
+  D extends QuestionBase = QuestionBase,
+  C extends CompiledBase<D> = CompiledBase<D>,
+  V extends VariantBase = VariantBase,
+  K extends { type: string } = { type: string },
+  I = unknown,
+  S extends KeylessBase = KeylessBase & { type: D['type'] },
+> {
   readonly type: D['type'];
   /** The type's own fields (beyond id, type, points, prompt, explanation, tags, params), as schemas. */
   readonly fields: Readonly<Record<string, FieldSchema>>;
@@ -222,15 +255,32 @@ export interface QuestionTypeModule<D extends QuestionBase = QuestionBase, C ext
   /** Leaf types answer in the terminal; a scenario asks its parts. */
   terminal?: TerminalHooks<V>;
   lms?: LmsHooks<C, I>;
+  /**
+   * An assignment's student copy: the question without its key. `base` holds the common fields; the type
+   * adds what the student chooses among, and never a field that states or implies an answer (the answer,
+   * accepted forms, `correct`, a tolerance, feedback, the explanation), nor an order that follows the key.
+   */
+  keyless(q: D, base: KeylessBase, ctx: KeylessContext): S;
+  /**
+   * What a student sees, from the keyless form alone: the bank variant's fields, with shuffles drawn from
+   * the same stream after the params, so each student sees the options the private bank gives them.
+   */
+  keylessVariant(s: S, base: VariantBase, ctx: KeylessVariantContext): V;
+  /**
+   * The self-check of an assignment: why an answer does not have the shape the question asks for, or
+   * undefined when it does. Never whether it is right. An answer it accepts is never "not graded".
+   */
+  answerShape(answer: unknown, s: S, ctx: AnswerShapeContext): string | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyModule = QuestionTypeModule<any, any, any, any, any>;
+export type AnyModule = QuestionTypeModule<any, any, any, any, any, any>;
 export type AnyCompiled = CompiledBase<QuestionBase & { type: string }>;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-/** A type module's bank form, variant and key: the unions of every type are built from these. */
-export type DefOf<M> = M extends QuestionTypeModule<infer D, any, any, any, any> ? D : never;
-export type VariantOf<M> = M extends QuestionTypeModule<any, any, infer V, any, any> ? V : never;
-export type KeyOf<M> = M extends QuestionTypeModule<any, any, any, infer K, any> ? K : never;
+/** A type module's bank form, variant, key and keyless form: the unions of every type are built from these. */
+export type DefOf<M> = M extends QuestionTypeModule<infer D, any, any, any, any, any> ? D : never;
+export type VariantOf<M> = M extends QuestionTypeModule<any, any, infer V, any, any, any> ? V : never;
+export type KeyOf<M> = M extends QuestionTypeModule<any, any, any, infer K, any, any> ? K : never;
+export type KeylessOf<M> = M extends QuestionTypeModule<any, any, any, any, any, infer S> ? S : never;
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -14,7 +14,7 @@ import { fillTemplate, type Template } from '../template.js';
 import { describe, fields, numberOrExpression, positive, textSchema } from './common.js';
 import type { AnyCompiled, CompiledBase, QuestionTypeModule } from './module.js';
 import type { CompiledParam } from '../compiled-param.js';
-import type { NumberOrExpression, QuestionBase, VariantBase } from '../base-types.js';
+import type { KeylessBase, NumberOrExpression, QuestionBase, VariantBase } from '../base-types.js';
 
 export interface NumericFeedback {
   value?: NumberOrExpression;
@@ -31,6 +31,11 @@ export interface NumericQuestion extends QuestionBase {
   feedback: NumericFeedback[];
 }
 export interface NumericVariant extends VariantBase {
+  type: 'numeric';
+  unit?: string;
+}
+/** The keyless form (an assignment's student copy): the unit, never the answer, tolerance or feedback. */
+export interface NumericKeyless extends KeylessBase {
   type: 'numeric';
   unit?: string;
 }
@@ -82,7 +87,7 @@ const feedbackEntry = z.strictObject(
 const MAX_COMBINATIONS = 4096;
 const SAMPLED_SEEDS = 256;
 
-export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVariant, NumericKey, Item> = {
+export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVariant, NumericKey, Item, NumericKeyless> = {
   type: 'numeric',
   fields: fields({
     answer: numberOrExpression(),
@@ -173,6 +178,17 @@ export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVaria
     const messages = byValue.length > 0 ? byValue : byRange !== undefined ? [byRange] : [];
     return { kind: 'graded', fraction, messages };
   },
+  keyless(q, base) {
+    const s: NumericKeyless = { ...base, type: 'numeric' };
+    if (q.unit !== undefined) s.unit = q.unit;
+    return s;
+  },
+  keylessVariant(s, base) {
+    const v: NumericVariant = { ...base, type: 'numeric' };
+    if (s.unit !== undefined) v.unit = s.unit;
+    return v;
+  },
+  answerShape: (answer, s) => (typeof answer === 'number' && Number.isFinite(answer) ? undefined : `expected a number${s.unit ? ` in ${s.unit}` : ''}`),
   // Say the unit once: many prompts already end "Answer in **MiB**".
   markdown: (v) => (v.unit && !promptNamesUnit(v.prompt, v.unit) ? [`Answer in ${v.unit}.`] : []),
   howToAnswer: 'Answer with a number.',

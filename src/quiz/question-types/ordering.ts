@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { shuffled } from '../random.js';
 import { normalizeText } from '../text.js';
-import { describe, fields, numbersIn, quote, textOrNumber } from './common.js';
+import { describe, fields, hashOrder, numbersIn, quote, textOrNumber } from './common.js';
 import type { CompiledBase, Parsed, QuestionTypeModule } from './module.js';
-import type { QuestionBase, VariantBase } from '../base-types.js';
+import type { KeylessBase, QuestionBase, VariantBase } from '../base-types.js';
 
 export interface OrderingQuestion extends QuestionBase {
   type: 'ordering';
@@ -17,6 +17,11 @@ export interface OrderingQuestion extends QuestionBase {
 export interface OrderingVariant extends VariantBase {
   type: 'ordering';
   /** Shuffled (never in the right order when there are two or more). */
+  items: string[];
+}
+/** The keyless form (an assignment's student copy): the items in hash order, never the order written. */
+export interface OrderingKeyless extends KeylessBase {
+  type: 'ordering';
   items: string[];
 }
 export interface OrderingKey {
@@ -49,7 +54,7 @@ function parse(cq: Compiled, answer: unknown): Parsed<string[]> {
   return { ok: true, value: out };
 }
 
-export const ordering: QuestionTypeModule<OrderingQuestion, Compiled, OrderingVariant, OrderingKey, Item> = {
+export const ordering: QuestionTypeModule<OrderingQuestion, Compiled, OrderingVariant, OrderingKey, Item, OrderingKeyless> = {
   type: 'ordering',
   fields: fields({ items: z.array(textOrNumber(), { error: 'must be a list of items' }).min(2, { error: 'must list at least two items' }) }),
   part: true,
@@ -76,6 +81,15 @@ export const ordering: QuestionTypeModule<OrderingQuestion, Compiled, OrderingVa
     if (!parsed.ok) return { kind: 'not-graded', reason: parsed.reason };
     const wrong = parsed.value.flatMap((item, i) => (item === cq.def.items[i] ? [] : [`position ${i + 1} (${item})`]));
     return { kind: 'graded', fraction: (cq.def.items.length - wrong.length) / cq.def.items.length, messages: [], wrong };
+  },
+  // The author writes the items in the right order: the keyless form lists them in hash order.
+  keyless: (q, base) => ({ ...base, type: 'ordering', items: hashOrder(q.items) }),
+  keylessVariant: (s, base, ctx) => ({ ...base, type: 'ordering', items: shuffled(s.items, ctx.draw) }),
+  answerShape(answer, s) {
+    const items = s.items.map(normalizeText);
+    if (!Array.isArray(answer) || answer.length !== items.length) return `expected a list of all ${items.length} items`;
+    const given = answer.map((a) => (typeof a === 'string' ? normalizeText(a) : ''));
+    return items.every((item) => given.includes(item)) ? undefined : 'expected each item exactly once';
   },
   markdown: (v) => [`Put in order:\n\n${v.items.map((i) => `- ${i}`).join('\n')}`],
   howToAnswer: 'Answer with the list of items in the right order.',

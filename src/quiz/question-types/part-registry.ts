@@ -13,7 +13,7 @@ import { text } from './text.js';
 import { matching } from './matching.js';
 import { ordering } from './ordering.js';
 import { complexity } from './complexity.js';
-import type { DefOf, KeyOf, VariantOf } from './module.js';
+import type { DefOf, KeylessOf, KeyOf, VariantOf } from './module.js';
 
 export const PART_TYPE_MODULES = [trueFalse, singleChoice, multipleChoice, numeric, text, matching, ordering, complexity] as const;
 
@@ -24,3 +24,5 @@ export type PartQuestion = DefOf<PartModule>;
 export type PartVariant = VariantOf<PartModule>;
 /** A part's key. */
 export type PartKey = KeyOf<PartModule>;
+/** A part's keyless form (an assignment's student copy). */
+export type PartKeyless = KeylessOf<PartModule>;

@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { fillTemplate, type Template } from '../template.js';
 import { describe, fields, isPlainMap, textSchema } from './common.js';
 import type { AnyCompiled, QuestionTypeModule, CompiledBase } from './module.js';
-import type { QuestionBase, VariantBase, Verdict } from '../base-types.js';
-import type { PartKey, PartQuestion, PartVariant } from './part-registry.js';
+import type { KeylessBase, QuestionBase, VariantBase, Verdict } from '../base-types.js';
+import type { PartKey, PartKeyless, PartQuestion, PartVariant } from './part-registry.js';
 
 export interface ScenarioQuestion extends QuestionBase {
   type: 'scenario';
@@ -25,6 +25,12 @@ export interface ScenarioVariant extends VariantBase {
   context: string;
   parts: PartVariant[];
 }
+/** The keyless form (an assignment's student copy): the case as written and each part's keyless form. */
+export interface ScenarioKeyless extends KeylessBase {
+  type: 'scenario';
+  context: string;
+  parts: PartKeyless[];
+}
 export interface ScenarioKey {
   type: 'scenario';
   answer: Record<string, PartKey>;
@@ -34,7 +40,7 @@ export interface Compiled extends CompiledBase<ScenarioQuestion> {
   parts: readonly AnyCompiled[];
 }
 
-export const scenario: QuestionTypeModule<ScenarioQuestion, Compiled, ScenarioVariant, ScenarioKey> = {
+export const scenario: QuestionTypeModule<ScenarioQuestion, Compiled, ScenarioVariant, ScenarioKey, unknown, ScenarioKeyless> = {
   type: 'scenario',
   fields: fields({
     points: z.never({ error: "is not allowed on a scenario: its points are the sum of its parts' points" }).optional(),
@@ -89,6 +95,24 @@ export const scenario: QuestionTypeModule<ScenarioQuestion, Compiled, ScenarioVa
     const unknownParts = Object.keys(answer).filter((id) => !ids.has(id));
     const wrong = Object.entries(parts).flatMap(([id, v]) => (v.status === 'correct' ? [] : [id]));
     return { kind: 'graded', fraction: 0, messages: [], wrong, parts, unknownParts };
+  },
+  keyless: (q, base, ctx) => ({ ...base, type: 'scenario', context: q.context, parts: q.parts.map((p) => ctx.keylessOfPart(p) as PartKeyless) }),
+  // Its points are the sum of its parts', as in the bank (the keyless form keeps the bank's sum).
+  keylessVariant: (s, base, ctx) => ({
+    ...base,
+    type: 'scenario',
+    context: ctx.fill(s.context),
+    parts: s.parts.map((part) => ctx.variantOfPart(part, ctx.values) as PartVariant),
+  }),
+  answerShape(answer, s, ctx) {
+    if (!isPlainMap(answer)) return 'expected a map {partId: answer}';
+    for (const part of s.parts) {
+      if (answer[part.id] === undefined) continue;
+      const problem = ctx.shapeOfPart(part, answer[part.id]);
+      if (problem !== undefined) return `part ${part.id}: ${problem}`;
+    }
+    const unknown = Object.keys(answer).filter((id) => !s.parts.some((p) => p.id === id));
+    return unknown.length > 0 ? `${JSON.stringify(unknown[0]!.slice(0, 40))} is not a part of this question` : undefined;
   },
   markdownLead: (v) => [v.context.trim()],
   markdown: () => [],

@@ -84,6 +84,10 @@ export const text: QuestionTypeModule<TextQuestion, Compiled, TextVariant, TextK
     const given = String(answer);
     return { kind: 'graded', fraction: cq.accept.has(cq.def.match === 'normalized' ? normalizeText(given) : given) ? 1 : 0, messages: [] };
   },
+  // The accepted forms are the key: the keyless form is the common fields only.
+  keyless: (_q, base) => ({ ...base, type: 'text' }),
+  keylessVariant: (_s, base) => ({ ...base, type: 'text' }),
+  answerShape: (answer) => (typeof answer === 'string' || (typeof answer === 'number' && Number.isFinite(answer)) ? undefined : 'expected text'),
   markdown: () => [],
   howToAnswer: 'Answer with text.',
   terminal: {

@@ -29,6 +29,9 @@ export const trueFalse: QuestionTypeModule<TrueFalseQuestion, Compiled, TrueFals
     if (typeof answer !== 'boolean') return { kind: 'not-graded', reason: `expected true or false, got ${describe(answer)}` };
     return { kind: 'graded', fraction: answer === cq.def.answer ? 1 : 0, messages: [] };
   },
+  keyless: (_q, base) => ({ ...base, type: 'true-false' }),
+  keylessVariant: (_s, base) => ({ ...base, type: 'true-false' }),
+  answerShape: (answer) => (typeof answer === 'boolean' ? undefined : 'expected true or false'),
   markdown: () => [],
   howToAnswer: 'Answer `true` or `false`.',
   terminal: {
