@@ -1,7 +1,7 @@
 /**
  * The question types kvlab knows: one module each, one line each. Everything that depends on a question's
- * type (the bank schema, compiling, variants, keys, grading, Markdown, the terminal quiz, the LMS exports)
- * finds its module here. Look-ups go through a Map, so a `type` named like an Object.prototype member
+ * type (the bank schema, compiling, variants, keys, grading, Markdown, the terminal quiz, the LMS exports,
+ * an assignment's keyless form and self-check) finds its module here. Look-ups go through a Map, so a `type` named like an Object.prototype member
  * (`constructor`, `__proto__`, `toString`) is simply not a type.
  *
  * A type that may be a scenario's part is listed in part-registry.ts (add a new leaf type there); this
