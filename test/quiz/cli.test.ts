@@ -119,8 +119,8 @@ describe('kvlab quiz', () => {
   it('export names the items an LMS grades less well than kvlab', async () => {
     const out = join(tempDir(), 'c.xml');
     const result = await kvlab(['export', '--format', 'moodle-xml', 'test/quiz/fixtures/complexity.yaml', '--out', out]);
-    expect(result.stdout).toContain('note: window (complexity) is a short answer listing 672 forms; an LMS rejects other spellings (dh, m_w, TeX)');
-    expect(result.stdout).toContain('note: squared (complexity) is a short answer listing 98 forms'); // (3 + 2 + 2 orders of L·n_c·n_c, L·n_c^2, L·n_c²) × 7 signs × O(…) or not
+    expect(result.stdout).toContain('note: window (complexity) is a short answer listing 864 forms; an LMS rejects other spellings (dh, m_w, TeX)');
+    expect(result.stdout).toContain('note: squared (complexity) is a short answer listing 126 forms'); // (3 + 2 + 2 orders of L·n_c·n_c, L·n_c^2, L·n_c²) × 9 signs × O(…) or not
   });
 
   it('a different seed is a different variant', async () => {
@@ -257,7 +257,10 @@ describe('kvlab export', () => {
     const result = await kvlab(['export', '--format', 'gift', bankFile, '--out', out]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      `wrote ${out}: bank all-types, seed 0, gift\nnote: GIFT cannot carry points; 3 items worth other than 1 point will import as 1 point: single (2), kv-bytes (4), case / budget (2). Use --format moodle-xml to keep them.\n`,
+      `wrote ${out}: bank all-types, seed 0, gift\n` +
+        'note: text-norm (text) is a short answer listing 280 forms; an LMS rejects other writings kvlab accepts (spaces inside words, rarer signs and quotes)\n' +
+        'note: text-exact (text) is an exact short answer; GIFT cannot say so, and Moodle imports it from GIFT ignoring case (Moodle XML and QTI keep case)\n' +
+        `note: GIFT cannot carry points; 3 items worth other than 1 point will import as 1 point: single (2), kv-bytes (4), case / budget (2). Use --format moodle-xml to keep them.\n`,
     );
     const gift = readFileSync(out, 'utf8');
     const items = gift.split('\n\n').filter((b) => b.startsWith('::'));

@@ -167,7 +167,7 @@ describe('complexity in a bank', () => {
 describe('complexity in LMS exports', () => {
   it('generates every ordering × the common signs, with and without O(…), τ and tau, bounded', () => {
     const forms = lmsForms(new Map(KEY.map((k) => [k, 1])));
-    expect(forms.length).toBe(24 * 7 * 2 * 2);
+    expect(forms.length).toBe(24 * 9 * 2 * 2);
     expect(new Set(forms).size).toBe(forms.length);
     for (const form of forms) expect(gradeAnswer(bank, 'window', form).correct, form).toBe(true);
     expect(lmsForms(new Map(KEY.map((k) => [k, 1])), 50)).toHaveLength(50);

@@ -26,7 +26,7 @@ import { z } from 'zod';
 import { describe, fields, textSchema } from './common.js';
 import type { CompiledBase, Parsed, QuestionTypeModule } from './module.js';
 import type { KeylessBase, QuestionBase, VariantBase } from '../base-types.js';
-import { shortAnswer, type ShortAnswerItem } from './text.js';
+import { MAX_LMS_FORMS, shortAnswer, type ShortAnswerItem } from './text.js';
 
 export interface ComplexityQuestion extends QuestionBase {
   type: 'complexity';
@@ -76,8 +76,6 @@ const SWAPS: readonly { wrote: string; instead: string; message: string }[] = [
   { wrote: 'n_c', instead: 'm', message: 'You wrote the window size $n_c$ where the sequence length $m$ belongs: this cache keeps every token.' },
   { wrote: 'n_g', instead: 'τ', message: 'You wrote $n_g$ (KV heads under GQA) where this question counts all $\\tau$ heads.' },
 ];
-
-export const MAX_LMS_FORMS = 1000;
 
 export type Factors = ReadonlyMap<string, number>;
 
@@ -312,7 +310,8 @@ export function lmsForms(key: Factors, limit = MAX_LMS_FORMS): string[] {
     lists.push([...key].map(([name, n]) => (n === 1 ? name : `${name}${superscript(n)}`)));
   }
   const perms = lists.flatMap((factors) => orderings(factors, 720));
-  const separators = ['·', '*', '×', ' ', ' · ', ' * ', ' × '];
+  // ' x ' is a keyboard's times sign, ⋅ (U+22C5) what copying rendered math gives.
+  const separators = ['·', '*', '×', ' ', ' · ', ' * ', ' × ', ' x ', '⋅'];
   const spellings: ((name: string) => string)[] = [(n) => n, (n) => (n === 'τ' ? 'tau' : n)];
   const out = new Set<string>();
   for (const spell of spellings) {

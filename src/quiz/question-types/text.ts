@@ -1,6 +1,14 @@
 /**
  * text: `accept: [forms]`, `match: exact|normalized` (default normalized, see ../text.ts); answered with
  * a string; all or nothing. For formulas inside O(…) use the `complexity` type, which compares factors.
+ *
+ * LMS exports list accepted strings, compared exactly (Moodle's short answer: whole string, after trimming,
+ * case-insensitive unless `usecase`, `*` a wildcard; QTI's mapEntry: whole string, caseSensitive per entry).
+ * A normalized answer is therefore exported with the forms a student commonly types that kvlab accepts
+ * and an exact match would not: each multiplication sign (·, *, ×, ⋅, \cdot, \times, with or without
+ * spaces), spaces around symbols taken out or put in, wrapped in $…$, backticks or quotes, a final full
+ * stop; case is left to the LMS's case-insensitive match. Every form normalizes to the accepted answer, so
+ * the LMS accepts nothing kvlab rejects; at most MAX_LMS_FORMS, the most common first.
  */
 import { z } from 'zod';
 import { normalizeText } from '../text.js';
@@ -31,8 +39,71 @@ export interface ShortAnswerItem {
   caseSensitive: boolean;
 }
 
+/** At most this many accepted strings in one short-answer item, so an LMS imports and grades it quickly. */
+export const MAX_LMS_FORMS = 1000;
+
 /** Moodle's short answer reads `*` as a wildcard: a literal one is written `\*`. */
 const literalStar = (form: string) => form.replace(/\*/g, '\\*');
+
+/** A multiplication sign as normalizeText reads one, with the spaces around it. */
+const SIGN = /\s*(?:[·×*⋅∙]|\\(?:cdot|times|ast)(?![A-Za-z]))\s*/u;
+/** The signs students type for a product, most common first; each with and without spaces. */
+const SIGNS = ['·', '*', '×', '⋅', '\\cdot', '\\times'].flatMap((sign) => [sign, ` ${sign} `]);
+/** Spaces around a symbol (anything but a letter, digit or _), which normalized matching ignores. */
+const AROUND_SYMBOL = /\s*([^\p{L}\p{N}\s_])\s*/gu;
+/** Relations and sums, which students often write with a space on each side. */
+const AROUND_RELATION = /\s*([=+<>≤≥≈])\s*/gu;
+const SPACINGS: readonly ((text: string) => string)[] = [
+  (text) => text,
+  (text) => text.replace(AROUND_SYMBOL, '$1'),
+  (text) => text.replace(AROUND_RELATION, ' $1 '),
+];
+/** What students paste around an answer: nothing, TeX math, code, quotes. */
+const WRAPS: readonly (readonly [string, string])[] = [['', ''], ['$', '$'], ['`', '`'], ['"', '"'], ["'", "'"]];
+
+/**
+ * The ways of writing one accepted answer that normalize to it, fewest changes first: the answer as
+ * written, then one change (a sign, the spacing, a wrapper, a full stop), then two, and so on.
+ */
+function writings(answer: string): string[] {
+  const written = answer.trim();
+  const factors = written.split(SIGN);
+  const signs: (string | undefined)[] = factors.length > 1 ? [undefined, ...SIGNS] : [undefined];
+  const ranked: { form: string; changes: number }[] = [];
+  SPACINGS.forEach((spacing, s) => {
+    signs.forEach((sign, g) => {
+      const body = sign === undefined ? spacing(written) : factors.map(spacing).join(sign);
+      WRAPS.forEach(([open, close], w) => {
+        const stops = w === 0 ? ['', '.'] : ['', '.', 'in'];
+        stops.forEach((stop, p) => {
+          const form = stop === 'in' ? `${open}${body}.${close}` : `${open}${body}${close}${stop}`;
+          ranked.push({ form, changes: Number(s > 0) + Number(g > 0) + Number(w > 0) + Number(p > 0) });
+        });
+      });
+    });
+  });
+  const key = normalizeText(written);
+  // Stable sort: among forms with as many changes, the order above (common signs and wrappers first).
+  return ranked
+    .sort((a, b) => a.changes - b.changes)
+    .map((r) => r.form)
+    .filter((form) => normalizeText(form) === key);
+}
+
+/**
+ * The accepted strings an LMS gets for a text question: for a normalized one, the common writings of
+ * each accepted answer, taken in turn from each so every answer keeps its most common forms under the
+ * cap; for an exact one, the answers as written.
+ */
+export function lmsTextForms(accept: readonly string[], match: 'exact' | 'normalized', limit = MAX_LMS_FORMS): string[] {
+  if (match === 'exact') return [...new Set(accept)].slice(0, limit);
+  const lists = accept.map(writings);
+  const out = new Set<string>();
+  for (let i = 0; out.size < limit && lists.some((list) => i < list.length); i++) {
+    for (const list of lists) if (i < list.length && out.size < limit) out.add(list[i]!);
+  }
+  return [...out];
+}
 
 /** The short-answer writers, shared with other types an LMS can only grade by listing forms (complexity). */
 export const shortAnswer = {
@@ -96,7 +167,11 @@ export const text: QuestionTypeModule<TextQuestion, Compiled, TextVariant, TextK
     parse: (_v, line) => ({ ok: true, value: line.trim() }),
   },
   lms: {
-    resolve: (cq) => ({ accept: [...cq.def.accept], caseSensitive: cq.def.match === 'exact' }),
+    resolve: (cq) => ({ accept: lmsTextForms(cq.def.accept, cq.def.match), caseSensitive: cq.def.match === 'exact' }),
     ...shortAnswer,
+    limits: (item) =>
+      item.caseSensitive
+        ? 'an exact short answer; GIFT cannot say so, and Moodle imports it from GIFT ignoring case (Moodle XML and QTI keep case)'
+        : `a short answer listing ${item.accept.length} forms; an LMS rejects other writings kvlab accepts (spaces inside words, rarer signs and quotes)`,
   },
 };

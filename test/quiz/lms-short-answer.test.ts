@@ -1,0 +1,229 @@
+/**
+ * Short answers in the LMS exports are graded by the LMS's rule, not kvlab's. For every text and complexity
+ * question of the course banks and the fixtures, the responses students commonly type that kvlab accepts
+ * (built here from the normalisation rules, then kept only if kvlab's grader accepts them) must each match
+ * an exported form under Moodle's short-answer rule and QTI's mapEntry rule; wrong answers must match none.
+ * The importers' rules are ported below from their source, not re-derived from kvlab's code.
+ */
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadBank, loadBanks, normalizeText, type Bank } from '../../src/quiz/index.js';
+import { compiledOf, type CompiledQuestion } from '../../src/quiz/compiled.js';
+import { typeModule } from '../../src/quiz/question-types/registry.js';
+import { lmsTextForms, MAX_LMS_FORMS } from '../../src/quiz/question-types/text.js';
+import { toMoodleXml } from '../../src/quiz/export/moodle-xml.js';
+import { qtiItem } from '../../src/quiz/export/qti.js';
+import { exportItems } from '../../src/quiz/export/resolve.js';
+import { findAll, parseXml, type XmlElement } from './xml.js';
+import { fixtures } from './helpers.js';
+
+// ---- The importers' rules ------------------------------------------------------------------------------
+
+/** PHP's trim(): these six characters, nothing else (not Unicode spaces). */
+const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
+const pregQuote = (s: string) => s.replace(/[.\\+*?[^\]$(){}=!<>|:\-#/]/g, '\\$&');
+
+/**
+ * Moodle's short-answer match, ported line for line from qtype_shortanswer_question::compare_string_with_wildcard
+ * (moodle/moodle, question/type/shortanswer/question.php):
+ *   $pattern = self::safe_normalize($pattern); $string = self::safe_normalize($string);   // NFC
+ *   $bits = preg_split('/(?<!\\\\)\*+/', $pattern);
+ *   foreach ($bits as $bit) $escapedbits[] = preg_quote(str_replace('\*', '*', $bit), '|');
+ *   $regexp = '|^' . implode('.*', $escapedbits) . '$|u'; if ($ignorecase) $regexp .= 'i';
+ *   return preg_match($regexp, trim($string));
+ * The response itself arrives trimmed (get_expected_data: PARAM_RAW_TRIMMED); $ignorecase is !usecase.
+ */
+function moodlePattern(pattern: string, ignoreCase: boolean): RegExp {
+  const bits = pattern.normalize('NFC').split(/(?<!\\)\*+/u);
+  const regexp = `^${bits.map((bit) => pregQuote(bit.replaceAll('\\*', '*'))).join('.*')}$`;
+  return new RegExp(regexp, ignoreCase ? 'ui' : 'u');
+}
+const moodleMatches = (response: string, pattern: RegExp) => pattern.test(phpTrim(response.normalize('NFC')));
+
+/** QTI 2.1 mapResponse on a string: a mapEntry applies when its mapKey equals the response, ignoring case if caseSensitive="false". */
+function qtiMatches(response: string, entry: XmlElement): boolean {
+  const key = entry.attributes.mapKey!;
+  return entry.attributes.caseSensitive === 'false' ? key.toLowerCase() === response.toLowerCase() : key === response;
+}
+
+// ---- What students type ----------------------------------------------------------------------------------
+
+const TIMES = /\s*(?:\\cdot|\\times|[·×*⋅])\s*/u;
+const TYPED_SIGNS = ['*', '·', '×', '⋅', '\\cdot', '\\times'];
+const caseChanges = (s: string) => [s, s.toLowerCase(), s.toUpperCase()];
+const wrappers = (s: string) => [s, `$${s}$`, `\`${s}\``, `"${s}"`, `'${s}'`];
+
+/** The common ways to type one accepted text answer: signs, spacing, case, a wrapper, a final full stop. */
+function typedText(answer: string): string[] {
+  const factors = answer.split(TIMES);
+  const bodies = [answer, answer.replace(/\s+/g, ' ').replace(/\s*([()=,:+])\s*/g, '$1')];
+  if (factors.length > 1) for (const sign of TYPED_SIGNS) bodies.push(factors.join(sign), factors.join(` ${sign} `));
+  return bodies.flatMap(caseChanges).flatMap(wrappers).flatMap((s) => [s, `${s}.`]);
+}
+
+const permutations = <T>(items: readonly T[]): T[][] =>
+  items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
+/** The common ways to type a big-O product: any order, *, ·, ×, ⋅ or x with or without spaces, O(…) or not, τ or tau, any case. */
+function typedComplexity(key: string): string[] {
+  const factors = key.replace(/^O\(|\)$/g, '').split('·');
+  const out: string[] = [];
+  for (const order of permutations(factors)) {
+    for (const sign of ['*', '·', '×', '⋅', ' * ', ' · ', ' × ', ' x ']) {
+      for (const tau of ['τ', 'tau']) {
+        const body = order.map((f) => (f === 'τ' ? tau : f)).join(sign);
+        out.push(...[`O(${body})`, body].flatMap(caseChanges));
+      }
+    }
+  }
+  return out;
+}
+
+// ---- The questions and their exports ----------------------------------------------------------------------
+
+interface ShortAnswerCase {
+  bank: Bank;
+  id: string;
+  cq: CompiledQuestion;
+}
+
+/** Every text and complexity question (scenario parts included) with its id in the exports. */
+function shortAnswerCases(banks: readonly Bank[]): ShortAnswerCase[] {
+  const out: ShortAnswerCase[] = [];
+  for (const bank of banks) {
+    for (const cq of compiledOf(bank).byId.values()) {
+      const parts = typeModule(cq.def.type).compiledParts?.(cq);
+      const all = parts ? parts.map((part) => ({ id: `${cq.def.id}-${part.def.id}`, cq: part as CompiledQuestion })) : [{ id: cq.def.id, cq }];
+      for (const one of all) if (one.cq.def.type === 'text' || one.cq.def.type === 'complexity') out.push({ bank, ...one });
+    }
+  }
+  return out;
+}
+
+const accepts = (cq: CompiledQuestion, response: string) => {
+  const graded = typeModule(cq.def.type).grade(cq, response, undefined as never, {});
+  return graded.kind === 'graded' && graded.fraction === 1;
+};
+
+/** What kvlab accepts among the common typings of a question's answers. */
+function acceptedResponses(cq: CompiledQuestion): string[] {
+  const def = cq.def as unknown as { accept?: string[]; answer?: string };
+  const typed = cq.def.type === 'text' ? def.accept!.flatMap(typedText) : typedComplexity(typeModule('complexity').key(cq as never, undefined as never).answer as string);
+  return [...new Set(typed)].filter((response) => accepts(cq, response));
+}
+
+/** Wrong answers an exact match must not let through: a changed ending, a missing or extra factor, a wildcard's bait. */
+function wrongResponses(cq: CompiledQuestion): string[] {
+  const def = cq.def as unknown as { accept?: string[] };
+  const answers = cq.def.type === 'text' ? def.accept! : [String(typeModule('complexity').key(cq as never, undefined as never).answer)];
+  const wrong = answers.flatMap((a) => {
+    const factors = a.replace(/\)$/, '').split(TIMES);
+    return [
+      a.replace(/[\p{L}\p{N}](?=[^\p{L}\p{N}]*$)/u, (c) => (c === 'x' ? 'y' : 'x')),
+      `${a} and more`,
+      factors.length > 1 ? `${factors.slice(0, -1).join('·')})` : `not ${a}`,
+      factors.length > 1 ? `${factors.join('+')})` : `${a}${a}`,
+      factors.length > 1 ? `${a.replace(/\)$/, '')}·m)` : `${a}*`,
+    ];
+  });
+  return wrong.filter((response) => !accepts(cq, response));
+}
+
+interface ExportedForms {
+  moodle: Map<string, { forms: RegExp[]; ignoreCase: boolean }>;
+  qti: Map<string, XmlElement[]>;
+}
+
+/** The forms as the LMS reads them: Moodle XML's <answer> texts and usecase, QTI's mapEntry elements. */
+function exported(bank: Bank): ExportedForms {
+  const moodle = new Map<string, { forms: RegExp[]; ignoreCase: boolean }>();
+  for (const q of findAll(parseXml(toMoodleXml(bank, 0)), 'question')) {
+    if (q.attributes.type !== 'shortanswer') continue;
+    const id = findAll(q, 'idnumber')[0]!.text;
+    const ignoreCase = findAll(q, 'usecase')[0]!.text === '0';
+    const forms = q.children.filter((c) => c.name === 'answer').map((a) => moodlePattern(findAll(a, 'text')[0]!.text, ignoreCase));
+    moodle.set(id, { forms, ignoreCase });
+  }
+  const qti = new Map<string, XmlElement[]>();
+  for (const item of exportItems(bank, 0)) qti.set(item.id, findAll(parseXml(qtiItem(item)), 'mapEntry'));
+  return { moodle, qti };
+}
+
+const banks = [...loadBanks(), loadBank(join(fixtures, 'all-types.yaml')), loadBank(join(fixtures, 'complexity.yaml'))];
+const cases = shortAnswerCases(banks);
+const exports = new Map(banks.map((bank) => [bank, exported(bank)]));
+
+describe('short answers as an LMS grades them', () => {
+  it('covers the course: every text and complexity question, with common responses kvlab accepts', () => {
+    expect(cases.filter((c) => c.cq.def.type === 'complexity').length).toBeGreaterThanOrEqual(3);
+    expect(cases.filter((c) => c.cq.def.type === 'text').length).toBeGreaterThanOrEqual(2);
+    for (const c of cases) expect(acceptedResponses(c.cq).length, c.id).toBeGreaterThan(c.cq.def.type === 'complexity' ? 50 : (c.cq.def as { match?: string }).match === 'exact' ? 0 : 10);
+  });
+
+  it("Moodle's short-answer rule accepts every common response kvlab accepts", () => {
+    const rejected: string[] = [];
+    let total = 0;
+    for (const c of cases) {
+      const { forms } = exports.get(c.bank)!.moodle.get(c.id)!;
+      for (const response of acceptedResponses(c.cq)) {
+        total += 1;
+        if (!forms.some((form) => moodleMatches(response, form))) rejected.push(`${c.id}: ${response}`);
+      }
+    }
+    expect(rejected, `${rejected.length} of ${total} responses kvlab accepts are rejected by Moodle`).toEqual([]);
+  });
+
+  it("QTI's mapEntry match accepts every common response kvlab accepts", () => {
+    const rejected: string[] = [];
+    for (const c of cases) {
+      const entries = exports.get(c.bank)!.qti.get(c.id)!;
+      for (const response of acceptedResponses(c.cq)) if (!entries.some((e) => qtiMatches(response, e))) rejected.push(`${c.id}: ${response}`);
+    }
+    expect(rejected).toEqual([]);
+  });
+
+  it('wrong answers match no exported form, in Moodle (wildcards included) or QTI', () => {
+    for (const c of cases) {
+      const { forms } = exports.get(c.bank)!.moodle.get(c.id)!;
+      const entries = exports.get(c.bank)!.qti.get(c.id)!;
+      const wrong = wrongResponses(c.cq);
+      expect(wrong.length, c.id).toBeGreaterThanOrEqual(3);
+      for (const response of wrong) {
+        expect(forms.filter((form) => moodleMatches(response, form)), `${c.id}: ${response}`).toEqual([]);
+        expect(entries.filter((e) => qtiMatches(response, e)), `${c.id}: ${response}`).toEqual([]);
+      }
+    }
+  });
+
+  it("an exact text answer keeps its case in Moodle XML and QTI: 'FP16' is wrong for both, as for kvlab", () => {
+    const bank = banks.find((b) => b.id === 'all-types')!;
+    const { forms, ignoreCase } = exports.get(bank)!.moodle.get('text-exact')!;
+    expect(ignoreCase).toBe(false);
+    expect(forms.some((form) => moodleMatches('FP16', form))).toBe(false);
+    expect(exports.get(bank)!.qti.get('text-exact')!.some((e) => qtiMatches('FP16', e))).toBe(false);
+  });
+});
+
+describe('lmsTextForms', () => {
+  const answer = fc.stringMatching(/^[a-zA-Z0-9_ ()=,·*×τ.$`'"-]{1,24}$/).filter((s) => normalizeText(s).length > 0);
+
+  it('lists only forms kvlab accepts, each answer as written first, at most the cap (property)', () => {
+    fc.assert(
+      fc.property(fc.array(answer, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: MAX_LMS_FORMS }), (accept, limit) => {
+        const forms = lmsTextForms(accept, 'normalized', limit);
+        const keys = new Set(accept.map(normalizeText));
+        expect(forms.length).toBeLessThanOrEqual(limit);
+        expect(new Set(forms).size).toBe(forms.length);
+        for (const form of forms) expect(keys.has(normalizeText(form)), form).toBe(true);
+        const written = [...new Set(accept.map((a) => a.trim()))].slice(0, limit);
+        expect(forms.slice(0, written.length)).toEqual(written);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an exact answer is listed as written, nothing more', () => {
+    expect(lmsTextForms(['fp16', 'FP16'], 'exact')).toEqual(['fp16', 'FP16']);
+  });
+});
