@@ -260,6 +260,7 @@ describe('kvlab export', () => {
       `wrote ${out}: bank all-types, seed 0, gift\n` +
         'note: text-norm (text) is a short answer listing 280 forms; an LMS rejects other writings kvlab accepts (spaces inside words, rarer signs and quotes)\n' +
         'note: text-exact (text) is an exact short answer; GIFT cannot say so, and Moodle imports it from GIFT ignoring case (Moodle XML and QTI keep case)\n' +
+        "note: 1 item needs Moodle's ordering question type (standard since Moodle 4.4; the qtype_ordering plugin before) to import: order\n" +
         `note: GIFT cannot carry points; 3 items worth other than 1 point will import as 1 point: single (2), kv-bytes (4), case / budget (2). Use --format moodle-xml to keep them.\n`,
     );
     const gift = readFileSync(out, 'utf8');
@@ -272,7 +273,7 @@ describe('kvlab export', () => {
     expect(items[3]).toContain('=%0%240..240000#Far too large');
     expect(items[4]).toContain('{#=2:0.1');
     expect(items[7]).toContain('{=L -> layers =τ -> heads =d_h -> head dimension =n_c -> window');
-    expect(items[8]).toContain('=project the token -> 1 =append K and V -> 2 =evict the oldest pair -> 3 =attend -> 4');
+    expect(items[8]).toContain('{>4 ALL VERTICAL ABSOLUTE_POSITION SHOW none\nproject the token\nappend K and V\nevict the oldest pair\nattend\n}'); // Moodle's ordering type
     expect(items[9]).toContain('A chat service uses a window of');
     // Every item has exactly one answer block {…} outside escapes.
     for (const item of items) expect(item.replace(/\\[{}]/g, '').match(/[{}]/g)).toEqual(['{', '}']);

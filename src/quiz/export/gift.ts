@@ -39,6 +39,16 @@ export function toGift(bank: Bank, seed: number): string {
   return out.join('\n');
 }
 
+/** Items whose GIFT needs something of the Moodle site that imports it, grouped by that need. */
+export function giftNeeds(bank: Bank, seed: number): Map<string, ExportItem[]> {
+  const needs = new Map<string, ExportItem[]>();
+  for (const item of exportItems(bank, seed)) {
+    const need = item.lms.giftNeeds?.(item.data);
+    if (need !== undefined) needs.set(need, [...(needs.get(need) ?? []), item]);
+  }
+  return needs;
+}
+
 /** Items whose points GIFT cannot carry (anything but 1 point). */
 export function giftLostPoints(bank: Bank, seed: number): ExportItem[] {
   return exportItems(bank, seed).filter((item) => item.points !== 1);
@@ -46,7 +56,8 @@ export function giftLostPoints(bank: Bank, seed: number): ExportItem[] {
 
 function giftItem(item: ExportItem): string {
   const general = item.explanation ? ` ####${html(item.explanation)}` : '';
-  const note = item.lms.giftNote ? `\n\n${item.lms.giftNote}` : '';
+  const giftNote = item.lms.giftNote?.(item.data);
+  const note = giftNote ? `\n\n${giftNote}` : '';
   const head = `::${escape(item.title)}::[html]${html(item.prompt + note)}`;
   return `${head} {${item.lms.gift(item.data, kit)}${general}}`;
 }

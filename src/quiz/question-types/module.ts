@@ -148,8 +148,10 @@ export interface LmsHooks<C, I> {
   moodle: { type: string; write(q: XmlNode, item: I, kit: MoodleKit): void };
   /** QTI 2.1: the response declaration, the interaction and the response processing. */
   qti(item: I, kit: QtiKit): QtiSpec;
-  /** A line added to the prompt in GIFT (how to answer a type GIFT writes another way). */
-  giftNote?: string;
+  /** A line added to the prompt in GIFT (how to answer an item GIFT writes another way), if it needs one. */
+  giftNote?(item: I): string | undefined;
+  /** What a Moodle site needs to import this item's GIFT (a question type that is not everywhere), if anything. */
+  giftNeeds?(item: I): string | undefined;
   /** A note for the export command's output: what an LMS cannot do with this item that kvlab does. */
   limits?(item: I): string | undefined;
 }

@@ -36,6 +36,25 @@ export interface Item {
   items: string[];
 }
 
+/**
+ * GIFT for Moodle's ordering question type (qtype_ordering, standard since Moodle 4.4): `{>N ALL VERTICAL
+ * ABSOLUTE_POSITION SHOW none`, then one item a line, in the right order. N items, all shown; graded by
+ * absolute position as kvlab grades; the grading shown; no numbering. The numbering style is written out
+ * because the importer's optional numbering token would otherwise eat a first item starting with `abc`,
+ * `123`, `iii`…. That importer (import_from_gift) takes each line as it is, without GIFT's unescaping, so
+ * an item is written raw, with only `\` doubled (GIFT reads `\\` as one backslash, and a lone one as the
+ * start of an escape such as `\n`).
+ */
+const GIFT_ORDERING_HEAD = 'ALL VERTICAL ABSOLUTE_POSITION SHOW none';
+
+/**
+ * An item Moodle's ordering import would not read back as written: a `}` ends GIFT's answer block early,
+ * `####` starts the general feedback, a line break splits it, a line starting with `//` is a comment, and
+ * the importer trims items and drops empty ones (PHP's empty(), for which '0' is empty too).
+ */
+const giftOrderingBreaks = (item: string) => /[}\n\r]|####/.test(item) || item.startsWith('//') || item.trim() !== item || item === '' || item === '0';
+const giftOrdering = (item: Item) => !item.items.some(giftOrderingBreaks);
+
 /** The items as written, in the student's order. */
 function parse(cq: Compiled, answer: unknown): Parsed<string[]> {
   const n = cq.canonical.size;
@@ -104,9 +123,18 @@ export const ordering: QuestionTypeModule<OrderingQuestion, Compiled, OrderingVa
   },
   lms: {
     resolve: (cq) => ({ items: [...cq.def.items] }),
-    // GIFT has no ordering type: each item is matched to its position, which grades the same way.
-    giftNote: '*Give each item its position: 1 is first.*',
-    gift: (item, kit) => item.items.map((it, i) => `=${kit.escape(it)} -> ${i + 1}`).join(' '),
+    // Moodle's ordering type when every item can be written in its GIFT syntax; otherwise each item is
+    // matched to its position, which grades the same way (and then the prompt says how to answer).
+    giftNote: (item) => (giftOrdering(item) ? undefined : '*Give each item its position: 1 is first.*'),
+    giftNeeds: (item) => (giftOrdering(item) ? "Moodle's ordering question type (standard since Moodle 4.4; the qtype_ordering plugin before)" : undefined),
+    gift: (item, kit) =>
+      giftOrdering(item)
+        ? `>${item.items.length} ${GIFT_ORDERING_HEAD}\n${item.items.map((it) => `${it.replace(/\\/g, '\\\\')}\n`).join('')}`
+        : item.items.map((it, i) => `=${kit.escape(it)} -> ${i + 1}`).join(' '),
+    limits: (item) =>
+      giftOrdering(item)
+        ? undefined
+        : "matched to positions in GIFT: an item holds a '}', '####', a line break or a leading '//', which Moodle's GIFT ordering syntax cannot carry",
     moodle: {
       type: 'ordering',
       write(q, item, kit) {
