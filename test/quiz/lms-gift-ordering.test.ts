@@ -1,6 +1,6 @@
 /**
  * Ordering questions in GIFT use Moodle's ordering question type (qtype_ordering, standard since Moodle
- * 4.4). Checked against Moodle's own import code, ported below from its source: every ordering question
+ * 4.4). Checked against Moodle's own import code, ported from its source in ./moodle-import.ts: every ordering question
  * of the course banks and the fixtures imports as an ordering question graded by absolute position, with
  * kvlab's items in kvlab's order; for any items, the export uses that syntax exactly when Moodle would read
  * the items back unchanged, and matches items to positions otherwise.
@@ -13,107 +13,7 @@ import { compiledOf } from '../../src/quiz/compiled.js';
 import { typeModule } from '../../src/quiz/question-types/registry.js';
 import { toGift } from '../../src/quiz/export/gift.js';
 import { fixtures } from './helpers.js';
-
-// ---- Moodle's GIFT import, as far as an ordering question goes -------------------------------------------
-
-/** PHP's trim(): these six characters only. */
-const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
-/** PHP's empty() on a string: '' and '0'. */
-const phpEmpty = (s: string) => s === '' || s === '0';
-
-/** qformat_default::readquestions (moodle/moodle, question/format.php): a question is a run of non-blank lines, each trimmed. */
-function readQuestions(file: string): string[][] {
-  const questions: string[][] = [];
-  let current: string[] = [];
-  for (const raw of file.split(/\r\n|\n|\r/)) {
-    const line = phpTrim(raw);
-    if (phpEmpty(line)) {
-      if (current.length > 0) questions.push(current);
-      current = [];
-    } else {
-      current.push(line);
-    }
-  }
-  if (current.length > 0) questions.push(current);
-  return questions;
-}
-
-/** qformat_gift::escapedchar_pre (question/format/gift/format.php): escaped control characters become placeholders, \\ a backslash. */
-function escapedcharPre(text: string): string {
-  const escapes: [string, string][] = [['\\:', '&&058;'], ['\\#', '&&035;'], ['\\=', '&&061;'], ['\\{', '&&123;'], ['\\}', '&&125;'], ['\\~', '&&126;'], ['\\n', '&&010']];
-  let out = text.replaceAll('\\\\', '&&092;');
-  for (const [escaped, placeholder] of escapes) out = out.replaceAll(escaped, placeholder);
-  return out.replaceAll('&&092;', '\\');
-}
-
-/**
- * qformat_gift::readquestion up to the point where plugins get the answer text ($extra): comment lines
- * blanked, lines imploded with "\n", escapes replaced, ::name:: taken off, the answer text between the first
- * '{' and the first '}', trimmed, with the general feedback after the last '####' taken off.
- */
-function giftAnswerText(lines: string[]): { name: string | undefined; answerText: string } | undefined {
-  const text0 = phpTrim(lines.map((line) => (phpTrim(line).startsWith('//') ? ' ' : line)).join('\n'));
-  let text = escapedcharPre(text0);
-  if (/^\$CATEGORY:/.test(text)) return undefined;
-  let name: string | undefined;
-  if (text.startsWith('::')) {
-    text = text.slice(2);
-    const end = text.indexOf('::');
-    if (end >= 0) {
-      name = text.slice(0, end);
-      text = phpTrim(text.slice(end + 2));
-    }
-  }
-  const start = text.indexOf('{');
-  const finish = text.indexOf('}');
-  if (start < 0 || finish < 0) return { name, answerText: '' };
-  let answerText = phpTrim(text.slice(start + 1, finish));
-  const feedback = answerText.lastIndexOf('####');
-  if (feedback >= 0) answerText = phpTrim(answerText.slice(0, feedback));
-  return { name, answerText };
-}
-
-/**
- * qtype_ordering::import_from_gift (moodle/moodle, question/type/ordering/questiontype.php, Moodle 4.4+):
- * its regular expression, alternatives and all (including 'RELATIVE|REL' . 'LONGEST_ORDERED_SUBSET|', which
- * glues two names together), then the items: the rest split on line breaks, trimmed, PHP-empty ones dropped.
- */
-function importOrdering(extra: string) {
-  const selectcount = '\\d+';
-  const selecttype = '(?:ALL|EXACT|' + 'RANDOM|REL|' + 'CONTIGUOUS|CONTIG)?';
-  const layouttype = '(?:HORIZONTAL|HORI|H|1|' + 'VERTICAL|VERT|V|0)?';
-  const gradingtype =
-    '(?:ALL_OR_NOTHING|' +
-    'ABSOLUTE_POSITION|' +
-    'ABSOLUTE|ABS|' +
-    'RELATIVE_NEXT_EXCLUDE_LAST|' +
-    'RELATIVE_NEXT_INCLUDE_LAST|' +
-    'RELATIVE_ONE_PREVIOUS_AND_NEXT|' +
-    'RELATIVE_ALL_PREVIOUS_AND_NEXT|' +
-    'RELATIVE_TO_CORRECT|' +
-    'RELATIVE|REL' +
-    'LONGEST_ORDERED_SUBSET|' +
-    'LONGEST_CONTIGUOUS_SUBSET)?';
-  const showgrading = '(?:SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?';
-  const numberingstyle = '(?:none|123|abc|ABCD|iii|IIII)?';
-  const search = new RegExp(
-    '^\\s*>\\s*(' + selectcount + ')\\s*' + '(' + selecttype + ')\\s*' + '(' + layouttype + ')\\s*' + '(' + gradingtype + ')\\s*' + '(' + showgrading + ')\\s*' + '(' + numberingstyle + ')\\s*' + '(.*?)\\s*$',
-    's',
-  );
-  if (extra === '') return undefined;
-  const m = search.exec(extra);
-  if (!m) return undefined;
-  const items = m[7]!.split(/[\r\n]+/).filter((a) => !phpEmpty(a)).map(phpTrim).filter((a) => !phpEmpty(a));
-  return { selectcount: m[1], selecttype: m[2], layouttype: m[3], gradingtype: m[4], showgrading: m[5], numberingstyle: m[6], items };
-}
-
-/** Each question of a GIFT file as Moodle reads it: its name and, if the ordering type takes it, the ordering. */
-function moodleImport(gift: string) {
-  return readQuestions(gift).flatMap((lines) => {
-    const read = giftAnswerText(lines);
-    return read ? [{ name: read.name, answerText: read.answerText, ordering: importOrdering(read.answerText) }] : [];
-  });
-}
+import { moodleImport } from './moodle-import.js';
 
 // ---- The banks ----------------------------------------------------------------------------------------------
 

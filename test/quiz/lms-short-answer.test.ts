@@ -3,7 +3,7 @@
  * question of the course banks and the fixtures, the responses students commonly type that kvlab accepts
  * (built here from the normalisation rules, then kept only if kvlab's grader accepts them) must each match
  * an exported form under Moodle's short-answer rule and QTI's mapEntry rule; wrong answers must match none.
- * The importers' rules are ported below from their source, not re-derived from kvlab's code.
+ * The importers' rules are ported from their source (./moodle-import.ts, QTI's below), not re-derived from kvlab's code.
  */
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -17,29 +17,10 @@ import { qtiItem } from '../../src/quiz/export/qti.js';
 import { exportItems } from '../../src/quiz/export/resolve.js';
 import { findAll, parseXml, type XmlElement } from './xml.js';
 import { fixtures } from './helpers.js';
+import { giftAnswerText, giftBuiltinType, giftShortAnswers, moodleMatches, moodlePattern, readQuestions } from './moodle-import.js';
+import { toGift } from '../../src/quiz/export/gift.js';
 
 // ---- The importers' rules ------------------------------------------------------------------------------
-
-/** PHP's trim(): these six characters, nothing else (not Unicode spaces). */
-const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
-const pregQuote = (s: string) => s.replace(/[.\\+*?[^\]$(){}=!<>|:\-#/]/g, '\\$&');
-
-/**
- * Moodle's short-answer match, ported line for line from qtype_shortanswer_question::compare_string_with_wildcard
- * (moodle/moodle, question/type/shortanswer/question.php):
- *   $pattern = self::safe_normalize($pattern); $string = self::safe_normalize($string);   // NFC
- *   $bits = preg_split('/(?<!\\\\)\*+/', $pattern);
- *   foreach ($bits as $bit) $escapedbits[] = preg_quote(str_replace('\*', '*', $bit), '|');
- *   $regexp = '|^' . implode('.*', $escapedbits) . '$|u'; if ($ignorecase) $regexp .= 'i';
- *   return preg_match($regexp, trim($string));
- * The response itself arrives trimmed (get_expected_data: PARAM_RAW_TRIMMED); $ignorecase is !usecase.
- */
-function moodlePattern(pattern: string, ignoreCase: boolean): RegExp {
-  const bits = pattern.normalize('NFC').split(/(?<!\\)\*+/u);
-  const regexp = `^${bits.map((bit) => pregQuote(bit.replaceAll('\\*', '*'))).join('.*')}$`;
-  return new RegExp(regexp, ignoreCase ? 'ui' : 'u');
-}
-const moodleMatches = (response: string, pattern: RegExp) => pattern.test(phpTrim(response.normalize('NFC')));
 
 /** QTI 2.1 mapResponse on a string: a mapEntry applies when its mapKey equals the response, ignoring case if caseSensitive="false". */
 function qtiMatches(response: string, entry: XmlElement): boolean {
@@ -85,6 +66,8 @@ function typedComplexity(key: string): string[] {
 interface ShortAnswerCase {
   bank: Bank;
   id: string;
+  /** Its name in GIFT. */
+  title: string;
   cq: CompiledQuestion;
 }
 
@@ -94,7 +77,9 @@ function shortAnswerCases(banks: readonly Bank[]): ShortAnswerCase[] {
   for (const bank of banks) {
     for (const cq of compiledOf(bank).byId.values()) {
       const parts = typeModule(cq.def.type).compiledParts?.(cq);
-      const all = parts ? parts.map((part) => ({ id: `${cq.def.id}-${part.def.id}`, cq: part as CompiledQuestion })) : [{ id: cq.def.id, cq }];
+      const all = parts
+        ? parts.map((part) => ({ id: `${cq.def.id}-${part.def.id}`, title: `${cq.def.id} / ${part.def.id}`, cq: part as CompiledQuestion }))
+        : [{ id: cq.def.id, title: cq.def.id, cq }];
       for (const one of all) if (one.cq.def.type === 'text' || one.cq.def.type === 'complexity') out.push({ bank, ...one });
     }
   }
@@ -131,23 +116,32 @@ function wrongResponses(cq: CompiledQuestion): string[] {
 }
 
 interface ExportedForms {
-  moodle: Map<string, { forms: RegExp[]; ignoreCase: boolean }>;
+  moodle: Map<string, { written: string[]; forms: RegExp[]; ignoreCase: boolean }>;
+  /** GIFT, as Moodle imports it: the question type and the answers, by question name (the item's title). */
+  gift: Map<string, { type: string; answers: string[] }>;
   qti: Map<string, XmlElement[]>;
 }
 
 /** The forms as the LMS reads them: Moodle XML's <answer> texts and usecase, QTI's mapEntry elements. */
 function exported(bank: Bank): ExportedForms {
-  const moodle = new Map<string, { forms: RegExp[]; ignoreCase: boolean }>();
+  const moodle = new Map<string, { written: string[]; forms: RegExp[]; ignoreCase: boolean }>();
   for (const q of findAll(parseXml(toMoodleXml(bank, 0)), 'question')) {
     if (q.attributes.type !== 'shortanswer') continue;
     const id = findAll(q, 'idnumber')[0]!.text;
     const ignoreCase = findAll(q, 'usecase')[0]!.text === '0';
-    const forms = q.children.filter((c) => c.name === 'answer').map((a) => moodlePattern(findAll(a, 'text')[0]!.text, ignoreCase));
-    moodle.set(id, { forms, ignoreCase });
+    const written = q.children.filter((c) => c.name === 'answer').map((a) => findAll(a, 'text')[0]!.text);
+    moodle.set(id, { written, forms: written.map((form) => moodlePattern(form, ignoreCase)), ignoreCase });
   }
   const qti = new Map<string, XmlElement[]>();
   for (const item of exportItems(bank, 0)) qti.set(item.id, findAll(parseXml(qtiItem(item)), 'mapEntry'));
-  return { moodle, qti };
+  const gift = new Map<string, { type: string; answers: string[] }>();
+  for (const lines of readQuestions(toGift(bank, 0))) {
+    const read = giftAnswerText(lines);
+    if (!read?.name) continue;
+    const type = giftBuiltinType(read.answerText);
+    gift.set(read.name, { type, answers: type === 'shortanswer' ? giftShortAnswers(read.answerText).map((a) => a.answer) : [] });
+  }
+  return { moodle, qti, gift };
 }
 
 const banks = [...loadBanks(), loadBank(join(fixtures, 'all-types.yaml')), loadBank(join(fixtures, 'complexity.yaml'))];
@@ -193,6 +187,14 @@ describe('short answers as an LMS grades them', () => {
         expect(forms.filter((form) => moodleMatches(response, form)), `${c.id}: ${response}`).toEqual([]);
         expect(entries.filter((e) => qtiMatches(response, e)), `${c.id}: ${response}`).toEqual([]);
       }
+    }
+  });
+
+  it('GIFT imports as a short answer with the same forms as Moodle XML (escapes and all), worth 100 % each', () => {
+    for (const c of cases) {
+      const gift = exports.get(c.bank)!.gift.get(c.title);
+      expect(gift?.type, c.title).toBe('shortanswer');
+      expect(gift!.answers, c.title).toEqual(exports.get(c.bank)!.moodle.get(c.id)!.written);
     }
   });
 
