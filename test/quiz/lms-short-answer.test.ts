@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadBank, loadBanks, normalizeText, type Bank } from '../../src/quiz/index.js';
+import { checkBankSource, loadBank, loadBanks, normalizeText, type Bank } from '../../src/quiz/index.js';
 import { compiledOf, type CompiledQuestion } from '../../src/quiz/compiled.js';
 import { typeModule } from '../../src/quiz/question-types/registry.js';
 import { lmsTextForms, MAX_LMS_FORMS } from '../../src/quiz/question-types/text.js';
@@ -38,7 +38,8 @@ const wrappers = (s: string) => [s, `$${s}$`, `\`${s}\``, `"${s}"`, `'${s}'`];
 /** The common ways to type one accepted text answer: signs, spacing, case, a wrapper, a final full stop. */
 function typedText(answer: string): string[] {
   const factors = answer.split(TIMES);
-  const bodies = [answer, answer.replace(/\s+/g, ' ').replace(/\s*([()=,:+])\s*/g, '$1')];
+  // As written, and with no space next to a symbol (O(L·τ), n_c=512).
+  const bodies = [answer, answer.replace(/\s*([^\p{L}\p{N}_\s])\s*/gu, '$1')];
   if (factors.length > 1) for (const sign of TYPED_SIGNS) bodies.push(factors.join(sign), factors.join(` ${sign} `));
   return bodies.flatMap(caseChanges).flatMap(wrappers).flatMap((s) => [s, `${s}.`]);
 }
@@ -222,6 +223,30 @@ describe('lmsTextForms', () => {
         expect(forms.slice(0, written.length)).toEqual(written);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  /** Accepted answers as authors write them: words, symbols, products, relations. */
+  const word = fc.constantFrom('L', 'τ', 'tau', 'd_h', 'n_c', 'fp16', 'window', 'sliding', '512', 'KiB', 'O(m)');
+  const between = fc.constantFrom(' · ', '*', ' × ', '⋅', ' ', ' = ', ', ', ' + ', ': ');
+  const authored = fc
+    .tuple(word, fc.array(fc.tuple(between, word), { maxLength: 4 }), fc.boolean())
+    .map(([first, rest, wrapped]) => {
+      const body = first + rest.map(([b, w]) => b + w).join('');
+      return wrapped ? `O(${body})` : body;
+    });
+
+  it('for any authored answers, Moodle accepts every common response kvlab accepts, through the whole export (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(authored, { minLength: 1, maxLength: 2, selector: normalizeText }), (accept) => {
+        const source = `bank: p\ntitle: P\nquestions:\n  - id: q\n    type: text\n    prompt: Say it.\n    accept: ${JSON.stringify(accept)}\n`;
+        const { bank, problems } = checkBankSource(source, 'p.yaml');
+        expect(problems).toEqual([]);
+        const [c] = shortAnswerCases([bank!]);
+        const { forms } = exported(bank!).moodle.get('q')!;
+        for (const response of acceptedResponses(c!.cq)) expect(forms.some((form) => moodleMatches(response, form)), response).toBe(true);
+      }),
+      { numRuns: 80 },
     );
   });
 

@@ -8,8 +8,11 @@
 export const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
 /** PHP's empty() on a string: '' and '0'. */
 export const phpEmpty = (s: string) => s === '' || s === '0';
-/** PHP's preg_quote(): the regular-expression characters escaped. */
-const pregQuote = (s: string) => s.replace(/[.\\+*?[^\]$(){}=!<>|:\-#/]/g, '\\$&');
+/**
+ * PHP's preg_quote(): every character made literal. preg_quote also escapes = ! < > : - #, which are literal
+ * in PCRE either way; a JavaScript /u pattern refuses those escapes, so only its syntax characters are.
+ */
+const pregQuote = (s: string) => s.replace(/[.\\+*?[^\]$(){}|/]/g, '\\$&');
 
 /**
  * Moodle's short-answer match, ported line for line from qtype_shortanswer_question::compare_string_with_wildcard
