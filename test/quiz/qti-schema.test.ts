@@ -9,15 +9,18 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import fc from 'fast-check';
 import { strFromU8, unzipSync } from 'fflate';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBank, loadBanks } from '../../src/quiz/load.js';
+import { checkBankSource, loadBank, loadBanks } from '../../src/quiz/load.js';
 import { toQtiPackage } from '../../src/quiz/export/qti.js';
 import type { Bank } from '../../src/quiz/types.js';
 import { CP_SCHEMA, QTI_SCHEMA, SCHEMA_DIR, validate, xmllintProblem, type Validation } from './xmllint.js';
 
 const SEEDS = [0, 1, 2, 3];
-const FIXTURE = join(dirname(new URL(import.meta.url).pathname), 'fixtures', 'all-types.yaml');
+const FIXTURES = join(dirname(new URL(import.meta.url).pathname), 'fixtures');
+const FIXTURE = join(FIXTURES, 'all-types.yaml');
 
 let workDir: string;
 /** Every course bank and the all-types fixture, each exported at every seed of SEEDS (built once). */
@@ -26,7 +29,7 @@ beforeAll(() => {
   const problem = xmllintProblem();
   if (problem !== undefined) throw new Error(problem);
   workDir = mkdtempSync(join(tmpdir(), 'kvlab-qti-schema-'));
-  const banks: Bank[] = [...loadBanks(), loadBank(FIXTURE)];
+  const banks: Bank[] = [...loadBanks(), loadBank(FIXTURE), loadBank(join(FIXTURES, 'complexity.yaml'))];
   coursePackages = banks.flatMap((bank) => SEEDS.map((seed) => ({ name: `${bank.id}-seed${seed}`, zip: toQtiPackage(bank, seed) })));
 });
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -52,12 +55,59 @@ function writePackages(packages: readonly { name: string; zip: Uint8Array }[]): 
   return written;
 }
 
+// Random banks for the property test: every type, ids the loader allows (a digit or a hyphen may lead),
+// and text mixing what Markdown turns into HTML (GFM tables, task lists, strikethrough, raw HTML), TeX
+// math and characters XML must escape.
+const INLINE = ['plain words', 'a < b & c > d', '"quoted" \'single\'', 'ünïcödé τ · ×', '**bold**', '*em*', '`code <x>`', '$n_c < m$',
+  '$$\\sum_i x_i$$', '~~struck~~', '[a link](https://example.org/a?b=1&c=2)', '![an image](fig.png)', '<b>raw</b>', '<br>', '<u>under</u>', 'x_1^2'];
+const BLOCKS = ['- one\n- two', '1. first\n2. second', '> quoted', '# Heading', '---', '```\ncode & <x>\n```', '| a | b |\n|---|---|\n| 1 | 2 |',
+  '| only | header |\n|---|---|', '- [ ] todo\n- [x] done', '<details><summary>s</summary>hidden</details>', '<div>raw block</div>', 'line  \nbreak'];
+const inline = fc.array(fc.constantFrom(...INLINE), { minLength: 1, maxLength: 3 }).map((parts) => parts.join(' '));
+const markdown = fc.array(fc.oneof(inline, fc.constantFrom(...BLOCKS)), { minLength: 1, maxLength: 3 }).map((parts) => parts.join('\n\n'));
+const distinct = (n: number) => fc.array(inline, { minLength: n, maxLength: n }).map((texts) => texts.map((t, i) => `${t} ${i}`));
+const partOf = (type: string): fc.Arbitrary<Record<string, unknown>> => {
+  switch (type) {
+    case 'true-false':
+      return fc.record({ answer: fc.boolean() });
+    case 'single-choice':
+    case 'multiple-choice':
+      return fc.integer({ min: 2, max: 4 }).chain((k) =>
+        fc.tuple(distinct(k), fc.array(fc.option(inline, { nil: undefined }), { minLength: k, maxLength: k })).map(([texts, feedback]) => ({
+          choices: texts.map((text, i) => ({ text, ...(i === 0 || (type === 'multiple-choice' && i === 2) ? { correct: true } : {}), ...(feedback[i] ? { feedback: feedback[i] } : {}) })),
+        })),
+      );
+    case 'numeric':
+      return fc.record({ answer: fc.integer({ min: 1, max: 10_000 }), tolerance: fc.constant({ absolute: 0.5 }), feedback: fc.array(fc.record({ value: fc.integer({ min: 10_001, max: 20_000 }), message: inline }), { maxLength: 2 }) });
+    case 'text':
+      return fc.record({ accept: fc.array(fc.constantFrom('fp16', 'O(n_c)', 'a < b & c', 'Key/Value', 'τ'), { minLength: 1, maxLength: 3 }), match: fc.constantFrom('exact', 'normalized') });
+    case 'matching':
+      return fc.integer({ min: 2, max: 4 }).chain((k) => fc.tuple(distinct(k), distinct(k)).map(([lefts, rights]) => ({ pairs: lefts.map((left, i) => ({ left, right: rights[i] })) })));
+    case 'ordering':
+      return fc.integer({ min: 2, max: 4 }).chain((k) => distinct(k).map((items) => ({ items })));
+    default:
+      return fc.constant({ answer: 'L·τ·d_h·n_c' }); // complexity
+  }
+};
+const LEAF_TYPES = ['true-false', 'single-choice', 'multiple-choice', 'numeric', 'text', 'matching', 'ordering', 'complexity'];
+const question = (id: string, type: string): fc.Arbitrary<Record<string, unknown>> =>
+  type === 'scenario'
+    ? fc.record({ context: markdown, cause: fc.tuple(markdown, partOf('single-choice')), size: fc.tuple(markdown, partOf('numeric')) }).map(({ context, cause, size }) => ({
+        id, type, context, parts: [{ id: 'cause', type: 'single-choice', prompt: cause[0], ...cause[1] }, { id: '1-size', type: 'numeric', prompt: size[0], ...size[1] }],
+      }))
+    : fc.record({ prompt: markdown, explanation: fc.option(markdown, { nil: undefined }), body: partOf(type) }).map(({ prompt, explanation, body }) => ({
+        id, type, prompt, ...(explanation === undefined ? {} : { explanation }), ...body,
+      }));
+const bankArb = fc
+  .uniqueArray(fc.stringMatching(/^[a-z0-9-]{1,10}$/), { minLength: 1, maxLength: 9 })
+  .chain((ids) => fc.tuple(...ids.map((id, i) => question(id, [...LEAF_TYPES, 'scenario'][i % 9]!))))
+  .chain((questions) => fc.record({ bank: fc.stringMatching(/^[a-z0-9-]{1,10}$/), title: inline }).map((head) => ({ ...head, questions })));
+
 function invalid(results: readonly Validation[]): string[] {
   return results.filter((r) => !r.valid).map((r) => [relative(workDir, r.file), ...r.errors].join('\n  '));
 }
 
 describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
-  it('every item, assessmentTest and manifest of every course bank (seeds 0–3) and of the all-types fixture validates', () => {
+  it('every item, assessmentTest and manifest of every course bank (seeds 0–3) and of the all-types and complexity fixtures validates', () => {
     const packages = coursePackages;
     const { qti, manifests } = writePackages(packages);
     const results = [...validate(QTI_SCHEMA, qti), ...validate(CP_SCHEMA, manifests)];
@@ -111,6 +161,36 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
     const [cp] = validate(CP_SCHEMA, [noResources]);
     expect(cp!.valid).toBe(false);
     expect(cp!.errors.join('\n')).toContain('Missing child element(s). Expected is');
+  });
+
+  it('property: any bank the loader accepts, with Markdown, HTML and math in every text and any ids, exports valid QTI', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(bankArb, (raw) => {
+        const { bank, problems } = checkBankSource(stringify(raw), 'random.yaml');
+        if (!bank) throw new Error(`the generator made a bank the loader rejects:\n${problems.join('\n')}`);
+        const { qti, manifests } = writePackages([{ name: `random-${(n += 1)}`, zip: toQtiPackage(bank, n) }]);
+        expect(invalid([...validate(QTI_SCHEMA, qti), ...validate(CP_SCHEMA, manifests)])).toEqual([]);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('Markdown QTI lacks is fitted to its XHTML, keeping the words; ids that are not XML names get a leading _', () => {
+    const prompt = '**a** *b* <u>under</u> ~~gone~~ [l](https://example.org "t")\n\n- [ ] todo\n- [x] done\n\n| h1 | h2 |\n|---|---|\n\n<details><summary>S</summary>body</details>';
+    const raw = { bank: 'fit', title: 'Fit', questions: [{ id: '1-x', type: 'true-false', prompt, answer: true, explanation: '<div>**not md in html**</div>' }] };
+    const { bank } = checkBankSource(stringify(raw), 'fit.yaml');
+    const zip = toQtiPackage(bank!, 0);
+    const files = unzipSync(zip);
+    const item = strFromU8(files['items/1-x.xml']!);
+    expect(item).toContain('<strong>a</strong> <em>b</em> under gone <a href="https://example.org">l</a>'); // the space between a and b too
+    expect(item).toContain('<li>☐ todo</li><li>☑ done</li>');
+    expect(item).toContain('<table><tbody><tr><th>h1</th><th>h2</th></tr></tbody></table>');
+    expect(item).toContain('<div><p>S</p>body</div>');
+    expect(item).toContain('identifier="_1-x"');
+    expect(strFromU8(files['assessmentTest.xml']!)).toContain('<assessmentItemRef identifier="_1-x" href="items/1-x.xml"/>');
+    const { qti, manifests } = writePackages([{ name: 'fit', zip }]);
+    expect(invalid([...validate(QTI_SCHEMA, qti), ...validate(CP_SCHEMA, manifests)])).toEqual([]);
   });
 
   it('the vendored schemas are the files README.md names, byte for byte', () => {

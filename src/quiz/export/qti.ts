@@ -5,29 +5,40 @@
  * interaction and response processing come from its module (question-types/); per-answer feedback is
  * modalFeedback selected through a FEEDBACK outcome; the explanation is shown after any response.
  */
-import { create, fragment } from 'xmlbuilder2';
+import { create } from 'xmlbuilder2';
 import { strToU8, zipSync } from 'fflate';
 import type { Bank } from '../types.js';
 import type { QtiKit, XmlNode } from '../question-types/module.js';
 import { exportItems, type ExportItem } from './resolve.js';
 import { inlineHtml, markdownToHtml } from './html.js';
-
-type XMLBuilder = ReturnType<typeof create>;
+import { appendQtiHtml } from './qti-html.js';
 
 const QTI_NS = 'http://www.imsglobal.org/xsd/imsqti_v2p1';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const QTI_XSD = 'http://www.imsglobal.org/xsd/imsqti_v2p1 http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd';
 
+/**
+ * A question id as a QTI identifier, which must be an XML name (NCName): kvlab ids may start with a digit
+ * or a hyphen, so those get a leading underscore (kvlab ids have no underscores, so none can collide).
+ */
+function qtiIdentifier(id: string): string {
+  return /^[A-Za-z_]/.test(id) ? id : `_${id}`;
+}
+
 function num(x: number): string {
   return String(Number(x.toPrecision(12)));
 }
 
-/** XHTML from Markdown into an element; falls back to escaped text if the HTML is not well-formed XML. */
-function appendHtml(parent: XmlNode, html: string, fallback: string): void {
+/**
+ * XHTML from Markdown into a div (`flow`) or a span (`inline`), fitted to QTI's XHTML (qti-html.ts); falls
+ * back to the Markdown as escaped text if the HTML is not well-formed XML.
+ */
+function appendHtml(parent: XmlNode, html: string, fallback: string, content: 'flow' | 'inline'): void {
   try {
-    (parent as unknown as XMLBuilder).import(fragment(html));
+    appendQtiHtml(parent, html, content);
   } catch {
-    parent.ele('p').txt(fallback);
+    if (content === 'flow') parent.ele('p').txt(fallback);
+    else parent.txt(fallback);
   }
 }
 
@@ -35,7 +46,7 @@ function kitFor(points: number): QtiKit {
   return {
     points,
     num,
-    inline: (parent, md) => appendHtml(parent, `<span>${inlineHtml(md)}</span>`, md),
+    inline: (parent, md) => appendHtml(parent.ele('span'), inlineHtml(md), md, 'inline'),
     setOutcome: (parent, id, build) => build(parent.ele('setOutcomeValue', { identifier: id })),
     baseValue: (parent, type, value) => void parent.ele('baseValue', { baseType: type }).txt(value),
   };
@@ -49,7 +60,7 @@ export function qtiItem(item: ExportItem): string {
   const root = doc.ele(QTI_NS, 'assessmentItem', {
     'xmlns:xsi': XSI,
     'xsi:schemaLocation': QTI_XSD,
-    identifier: item.id,
+    identifier: qtiIdentifier(item.id),
     title: item.title,
     adaptive: 'false',
     timeDependent: 'false',
@@ -72,7 +83,7 @@ export function qtiItem(item: ExportItem): string {
   root.ele('outcomeDeclaration', { identifier: 'EXPLAIN', cardinality: 'single', baseType: 'identifier' });
 
   const body = root.ele('itemBody');
-  appendHtml(body.ele('div'), markdownToHtml(item.prompt), item.prompt);
+  appendHtml(body.ele('div'), markdownToHtml(item.prompt), item.prompt, 'flow');
   spec.interaction(body, kit);
 
   // Response processing: SCORE by the type's rule (default map_response), FEEDBACK, EXPLAIN always.
@@ -91,7 +102,7 @@ export function qtiItem(item: ExportItem): string {
 
   const modal = (outcome: string, id: string, md: string) => {
     const m = root.ele('modalFeedback', { outcomeIdentifier: outcome, identifier: id, showHide: 'show' });
-    appendHtml(m.ele('div'), markdownToHtml(md), md);
+    appendHtml(m.ele('div'), markdownToHtml(md), md, 'flow');
   };
   for (const f of spec.feedback) modal('FEEDBACK', f.id, f.markdown);
   if (item.explanation) modal('EXPLAIN', 'SHOWN', item.explanation);
@@ -128,7 +139,7 @@ function assessmentTest(bank: Bank, items: readonly ExportItem[]): string {
   root.ele('outcomeDeclaration', { identifier: 'SCORE', cardinality: 'single', baseType: 'float' }).ele('defaultValue').ele('value').txt('0');
   const part = root.ele('testPart', { identifier: 'part-1', navigationMode: 'nonlinear', submissionMode: 'individual' });
   const section = part.ele('assessmentSection', { identifier: 'section-1', title: bank.title, visible: 'true' });
-  for (const item of items) section.ele('assessmentItemRef', { identifier: item.id, href: `items/${item.id}.xml` });
+  for (const item of items) section.ele('assessmentItemRef', { identifier: qtiIdentifier(item.id), href: `items/${item.id}.xml` });
   root.ele('outcomeProcessing').ele('setOutcomeValue', { identifier: 'SCORE' }).ele('sum').ele('testVariables', { variableIdentifier: 'SCORE' });
   return doc.end({ prettyPrint: true });
 }
