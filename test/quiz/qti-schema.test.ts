@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBankSource, loadBank, loadBanks } from '../../src/quiz/load.js';
 import { toQtiPackage } from '../../src/quiz/export/qti.js';
 import type { Bank } from '../../src/quiz/types.js';
-import { CP_SCHEMA, QTI_SCHEMA, SCHEMA_DIR, validate, xmllintProblem, type Validation } from './xmllint.js';
+import { CP_QTI_PROFILE, CP_SCHEMA, QTI_SCHEMA, SCHEMA_DIR, validate, xmllintProblem, type Validation } from './xmllint.js';
 
 const SEEDS = [0, 1, 2, 3];
 const FIXTURES = join(dirname(new URL(import.meta.url).pathname), 'fixtures');
@@ -37,7 +37,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 interface Written {
   /** Files to validate against imsqti_v2p1.xsd (items and the assessmentTest). */
   qti: string[];
-  /** imsmanifest.xml files, validated against imscp_v1p1.xsd. */
+  /** imsmanifest.xml files, validated against imscp_v1p1.xsd and the QTI 2.1 profile of CP 1.2. */
   manifests: string[];
 }
 
@@ -102,6 +102,11 @@ const bankArb = fc
   .chain((ids) => fc.tuple(...ids.map((id, i) => question(id, [...LEAF_TYPES, 'scenario'][i % 9]!))))
   .chain((questions) => fc.record({ bank: fc.stringMatching(/^[a-z0-9-]{1,10}$/), title: inline }).map((head) => ({ ...head, questions })));
 
+/** Every file of the packages against its schemas: QTI for items and tests, both CP schemas for manifests. */
+function validateAll({ qti, manifests }: Written): Validation[] {
+  return [...validate(QTI_SCHEMA, qti), ...validate(CP_SCHEMA, manifests), ...validate(CP_QTI_PROFILE, manifests)];
+}
+
 function invalid(results: readonly Validation[]): string[] {
   return results.filter((r) => !r.valid).map((r) => [relative(workDir, r.file), ...r.errors].join('\n  '));
 }
@@ -109,8 +114,9 @@ function invalid(results: readonly Validation[]): string[] {
 describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
   it('every item, assessmentTest and manifest of every course bank (seeds 0–3) and of the all-types and complexity fixtures validates', () => {
     const packages = coursePackages;
-    const { qti, manifests } = writePackages(packages);
-    const results = [...validate(QTI_SCHEMA, qti), ...validate(CP_SCHEMA, manifests)];
+    const written = writePackages(packages);
+    const { qti, manifests } = written;
+    const results = validateAll(written);
     expect(invalid(results)).toEqual([]);
     // One manifest and one assessmentTest per package, and every item of every bank, were checked.
     expect(manifests).toHaveLength(packages.length);
@@ -119,18 +125,19 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
     expect(results.every((r) => r.valid)).toBe(true);
   });
 
-  it('no export uses MathML or XInclude, the two namespaces whose schemas are stand-ins here', () => {
+  it('no export uses MathML, XInclude, LOM or QTI metadata, the four namespaces whose schemas are stand-ins here', () => {
     for (const { name, zip } of coursePackages) {
       for (const [path, bytes] of Object.entries(unzipSync(zip))) {
         const xml = strFromU8(bytes);
-        expect(xml, `${name} ${path}`).not.toContain('http://www.w3.org/1998/Math/MathML');
-        expect(xml, `${name} ${path}`).not.toContain('http://www.w3.org/2001/XInclude');
-        expect(xml, `${name} ${path}`).not.toMatch(/<(\w+:)?(math|include)[\s/>]/);
+        for (const ns of ['http://www.w3.org/1998/Math/MathML', 'http://www.w3.org/2001/XInclude', 'http://ltsc.ieee.org/xsd/LOM', 'http://www.imsglobal.org/xsd/imsqti_metadata_v2p1']) {
+          expect(xml, `${name} ${path}`).not.toContain(ns);
+        }
+        expect(xml, `${name} ${path}`).not.toMatch(/<(\w+:)?(math|include|lom|qtiMetadata)[\s/>]/);
       }
     }
   });
 
-  it('rejects what the schemas forbid: a deliberately broken item, test and manifest each fail', () => {
+  it('rejects what the schemas forbid: deliberately broken items, a test and manifests each fail', () => {
     const zip = unzipSync(toQtiPackage(loadBank(FIXTURE), 0));
     const item = strFromU8(zip['items/text-norm.xml']!);
     const test = strFromU8(zip['assessmentTest.xml']!);
@@ -156,11 +163,25 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
     expect(results[2]!.errors.join('\n')).toContain("The attribute 'timeDependent' is required");
     expect(results[3]!.errors.join('\n')).toContain("'2-heads' is not a valid value");
 
-    const noResources = join(dir, 'imsmanifest.xml');
-    writeFileSync(noResources, manifest.replace(/<resources>[\s\S]*<\/resources>/, ''));
-    const [cp] = validate(CP_SCHEMA, [noResources]);
-    expect(cp!.valid).toBe(false);
-    expect(cp!.errors.join('\n')).toContain('Missing child element(s). Expected is');
+    const brokenManifests = {
+      'no-resources.xml': manifest.replace(/<resources>[\s\S]*<\/resources>/, ''),
+      // Valid CP 1.1.4, but not the QTI 2.1 profile the manifest names: what this export once wrote.
+      'no-schemaversion.xml': manifest.replace(/<schemaversion>[^<]*<\/schemaversion>/, ''),
+      'qti-v2p0-resource.xml': manifest.replace('type="imsqti_item_xmlv2p1"', 'type="imsqti_item_xmlv2p0"'),
+    };
+    const manifestFiles = Object.entries(brokenManifests).map(([name, xml]) => {
+      expect(xml, name).not.toBe(manifest);
+      writeFileSync(join(dir, name), xml);
+      return join(dir, name);
+    });
+    const [noResources, ...profileOnly] = validate(CP_SCHEMA, manifestFiles);
+    expect(noResources!.valid).toBe(false);
+    expect(noResources!.errors.join('\n')).toContain('Missing child element(s). Expected is');
+    expect(profileOnly.map((r) => r.valid)).toEqual([true, true]);
+    const profile = validate(CP_QTI_PROFILE, manifestFiles);
+    expect(profile.map((r) => r.valid)).toEqual([false, false, false]);
+    expect(profile[1]!.errors.join('\n')).toContain('Expected is ( {http://www.imsglobal.org/xsd/imscp_v1p1}schemaversion )');
+    expect(profile[2]!.errors.join('\n')).toContain("'imsqti_item_xmlv2p0' is not an element of the set");
   });
 
   it('property: any bank the loader accepts, with Markdown, HTML and math in every text and any ids, exports valid QTI', () => {
@@ -169,8 +190,7 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
       fc.property(bankArb, (raw) => {
         const { bank, problems } = checkBankSource(stringify(raw), 'random.yaml');
         if (!bank) throw new Error(`the generator made a bank the loader rejects:\n${problems.join('\n')}`);
-        const { qti, manifests } = writePackages([{ name: `random-${(n += 1)}`, zip: toQtiPackage(bank, n) }]);
-        expect(invalid([...validate(QTI_SCHEMA, qti), ...validate(CP_SCHEMA, manifests)])).toEqual([]);
+        expect(invalid(validateAll(writePackages([{ name: `random-${(n += 1)}`, zip: toQtiPackage(bank, n) }])))).toEqual([]);
       }),
       { numRuns: 15 },
     );
@@ -189,8 +209,7 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
     expect(item).toContain('<div><p>S</p>body</div>');
     expect(item).toContain('identifier="_1-x"');
     expect(strFromU8(files['assessmentTest.xml']!)).toContain('<assessmentItemRef identifier="_1-x" href="items/1-x.xml"/>');
-    const { qti, manifests } = writePackages([{ name: 'fit', zip }]);
-    expect(invalid([...validate(QTI_SCHEMA, qti), ...validate(CP_SCHEMA, manifests)])).toEqual([]);
+    expect(invalid(validateAll(writePackages([{ name: 'fit', zip }])))).toEqual([]);
   });
 
   it('the vendored schemas are the files README.md names, byte for byte', () => {

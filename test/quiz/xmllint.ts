@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export const SCHEMA_DIR = resolve(fileURLToPath(import.meta.url), '..', '..', 'fixtures', 'qti-schemas');
 export const QTI_SCHEMA = resolve(SCHEMA_DIR, 'imsqti_v2p1.xsd');
 export const CP_SCHEMA = resolve(SCHEMA_DIR, 'imscp_v1p1.xsd');
+/** The QTI 2.1 profile of IMS CP 1.2, which the manifest names in its xsi:schemaLocation. */
+export const CP_QTI_PROFILE = resolve(SCHEMA_DIR, 'qtiv2p1_imscpv1p2_v1p0.xsd');
 const CATALOG = resolve(SCHEMA_DIR, 'catalog.xml');
 
 export interface Validation {

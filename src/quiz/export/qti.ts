@@ -118,7 +118,10 @@ function manifest(bank: Bank, items: readonly ExportItem[]): string {
     'xmlns:xsi': XSI,
     'xsi:schemaLocation': 'http://www.imsglobal.org/xsd/imscp_v1p1 http://www.imsglobal.org/xsd/qti/qtiv2p1/qtiv2p1_imscpv1p2_v1p0.xsd',
   });
-  root.ele('metadata').ele('schema').txt('QTIv2.1 Package').up().up();
+  // The QTI 2.1 profile of CP (the schemaLocation above) requires both, schemaversion exactly 1.0.0.
+  const metadata = root.ele('metadata');
+  metadata.ele('schema').txt('QTIv2.1 Package');
+  metadata.ele('schemaversion').txt('1.0.0');
   root.ele('organizations');
   const resources = root.ele('resources');
   // The test first, naming each item it uses as a dependency, so a player can deliver the package as a test.
