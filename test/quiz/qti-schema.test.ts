@@ -212,6 +212,19 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
     expect(invalid(validateAll(writePackages([{ name: 'fit', zip }])))).toEqual([]);
   });
 
+  it('a scenario part whose item id equals another question\'s gets its own file and identifier (the manifest\'s IDs stay unique)', () => {
+    const raw = { bank: 'clash', title: 'Clash', questions: [
+      { id: 'a-b', type: 'true-false', prompt: 'first', answer: true },
+      { id: 'a', type: 'scenario', context: 'case', parts: [{ id: 'b', type: 'true-false', prompt: 'second', answer: false }] },
+    ] };
+    const zip = toQtiPackage(checkBankSource(stringify(raw), 'clash.yaml').bank!, 0);
+    const files = unzipSync(zip);
+    expect(Object.keys(files).filter((f) => f.startsWith('items/')).sort()).toEqual(['items/a-b-2.xml', 'items/a-b.xml']);
+    expect(strFromU8(files['items/a-b.xml']!)).toContain('first');
+    expect(strFromU8(files['items/a-b-2.xml']!)).toContain('second');
+    expect(invalid(validateAll(writePackages([{ name: 'clash', zip }])))).toEqual([]);
+  });
+
   it('the vendored schemas are the files README.md names, byte for byte', () => {
     const readme = readFileSync(join(SCHEMA_DIR, 'README.md'), 'utf8');
     const listed = new Map([...readme.matchAll(/^\| `([^`]+\.xsd)` \|.*\| `([0-9a-f]{64})` \|$/gm)].map((m) => [m[1]!, m[2]!]));

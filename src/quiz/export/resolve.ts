@@ -46,6 +46,15 @@ export function exportItems(bank: Bank, seed: number): ExportItem[] {
       items.push(resolve(cq, bank.id, seed, {}));
     }
   }
+  // A part's id can equal another question's ("a" with part "b" and a question "a-b"): the later item
+  // takes the first free "-2", "-3"… so no item overwrites another's file or shares its identifier.
+  const taken = new Set<string>();
+  for (const item of items) {
+    let id = item.id;
+    for (let n = 2; taken.has(id); n += 1) id = `${item.id}-${n}`;
+    item.id = id;
+    taken.add(id);
+  }
   return items;
 }
 
