@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBankSource, loadBank, loadBanks } from '../../src/quiz/load.js';
 import { toQtiPackage } from '../../src/quiz/export/qti.js';
 import type { Bank } from '../../src/quiz/types.js';
+import { kvlab } from './helpers.js';
 import { CP_QTI_PROFILE, CP_SCHEMA, QTI_SCHEMA, SCHEMA_DIR, validate, xmllintProblem, type Validation } from './xmllint.js';
 
 const SEEDS = [0, 1, 2, 3];
@@ -123,6 +124,14 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
     expect(qti.filter((f) => f.endsWith('assessmentTest.xml'))).toHaveLength(packages.length);
     expect(qti.length).toBeGreaterThan(packages.length * 5);
     expect(results.every((r) => r.valid)).toBe(true);
+  });
+
+  it('what is validated is what `kvlab export --format qti` writes, byte for byte', async () => {
+    const bank = loadBanks()[0]!;
+    const out = join(workDir, 'cli', `${bank.id}.zip`);
+    mkdirSync(dirname(out), { recursive: true });
+    expect((await kvlab(['export', '--format', 'qti', bank.id, '--out', out, '--seed', '2'])).code).toBe(0);
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(coursePackages.find((p) => p.name === `${bank.id}-seed2`)!.zip))).toBe(true);
   });
 
   it('no export uses MathML, XInclude, LOM or QTI metadata, the four namespaces whose schemas are stand-ins here', () => {
