@@ -1,9 +1,10 @@
 /**
  * The QTI 2.1 export checked by software we did not write: every file `kvlab export --format qti`
  * writes (each assessmentItem, the assessmentTest, imsmanifest.xml) is validated by Debian's xmllint
- * against the official IMS schemas vendored in test/fixtures/qti-schemas/ (README.md there says which
- * files, from where, and what the two stand-ins are). Offline: a catalog maps every imported schema to a
- * local file and xmllint runs with -nonet.
+ * against the official IMS schemas vendored in test/fixtures/qti-schemas/: QTI 2.1 for items and the
+ * test, CP 1.1.4 and the QTI 2.1 profile of CP 1.2 for the manifest (README.md there says which files,
+ * from where, and what the four stand-ins are). Offline: a catalog maps every imported schema to a local
+ * file and xmllint runs with -nonet.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
