@@ -27,6 +27,13 @@ export interface CacheOptions {
    * contiguous buffer; for full, window and sinks policies.
    */
   blockSize?: number;
+  /**
+   * Threads a decoder's steps run on (the decoder reads it; a cache alone has no steps): 1, or 2, where a
+   * helper thread takes half of every matrix-vector product and half of the heads (wasm kernel only,
+   * decode-helper.ts). Default: 2 for a decoder at least 512 wide (τ·d_h) with the wasm kernel on a machine
+   * with two or more cores, else 1 (defaultThreads).
+   */
+  threads?: 1 | 2;
 }
 
 /** A cache of the policy's kind for a model of this shape, its buffers allocated up front. */

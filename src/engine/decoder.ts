@@ -14,7 +14,7 @@
  */
 import type { CachePolicy } from '../memory/index.js';
 import { cacheWith, type CacheOptions } from './create-cache.js';
-import { createKernel } from './create-kernel.js';
+import { createKernel, defaultThreads } from './create-kernel.js';
 import type { Kernel } from './kernel.js';
 import type { AttendedRuns, KvCache } from './kv-cache.js';
 import { rmsNorm } from './linalg.js';
@@ -43,7 +43,7 @@ export class Decoder {
   constructor(config: DecoderConfig, policy: CachePolicy, weights?: DecoderWeights, options: CacheOptions = {}) {
     this.config = resolveConfig(config);
     const { layers, heads, kvHeads, headDim, vocab, rope, ropeBase } = this.config;
-    this.kernel = createKernel(options.kernel);
+    this.kernel = createKernel(options.kernel, options.threads ?? defaultThreads(heads * headDim, options.kernel));
     this.cache = cacheWith({ layers, kvHeads, headDim }, policy, this.kernel, options.blockSize);
     if (rope === 'streaming' && policy.kind !== 'full' && policy.kind !== 'window' && policy.kind !== 'sinks') {
       throw new RangeError(`rope 'streaming' numbers positions within the cache: use a full, window or sinks cache, not ${policy.kind}`);

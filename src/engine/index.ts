@@ -1,7 +1,7 @@
 /** The engine: a tiny decoder, its attention kernels, its KV caches (one file each), prefill, the float64 reference, simulate. */
 export type { AttendedRuns, BufferAllocator, CacheShape, KvCache } from './kv-cache.js';
 export { Kernel, KERNEL_NAMES, type AttentionKernel } from './kernel.js';
-export { createKernel, defaultKernel } from './create-kernel.js';
+export { createKernel, defaultKernel, defaultThreads, TWO_THREAD_WIDTH } from './create-kernel.js';
 export { wasmSimdSupported } from './wasm-kernel.js';
 export { createCache, type CacheOptions } from './create-cache.js';
 export { PagedCache, type PagedPolicy } from './paged-cache.js';

@@ -60,7 +60,9 @@ export function simulate(options: SimulateOptions): SimulateResult {
   const every = options.every ?? Math.max(1, Math.ceil(tokens / 20));
   if (!Number.isSafeInteger(every) || every <= 0) throw new RangeError(`every must be a whole number > 0 (got ${every})`);
 
-  const decoder = new Decoder(options, policy, undefined, { kernel: options.kernel, blockSize: options.blockSize });
+  // One thread: processBytes reads Node's external bytes, which do not count the shared memories a
+  // two-thread decoder works in (decode-helper.ts), so a second thread would hide the cache from it.
+  const decoder = new Decoder(options, policy, undefined, { kernel: options.kernel, blockSize: options.blockSize, threads: 1 });
   const config = decoder.config;
   const shape = { layers: config.layers, heads: config.heads, kvHeads: config.kvHeads, headDim: config.headDim };
   // The token stream is seeded too, apart from the weights, so a run is repeatable end to end.

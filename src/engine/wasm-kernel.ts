@@ -11,10 +11,16 @@
  * independent of how many slots are attended). A full cache that doubles allocates a new arena and copies
  * its pairs over, as it would copy into a bigger Float32Array; memory.grow() would detach every view.
  * A decoder's weights and activations are one more arena (allocateFloats), which matvec works in.
+ *
+ * With threads = 2 the arenas are shared memories and every matvec and attention is split with a helper
+ * thread (decode-helper.ts): this thread takes the first half of the rows or heads, the helper the rest.
+ * Each arena then holds a second query/output/weights scratch, the helper's.
  */
-import { WASM_BASE64 } from './wasm/attention.wasm.js';
+import { WASM_BASE64, WASM_SHARED_BASE64 } from './wasm/attention.wasm.js';
 import { paddedSlots } from './attention.js';
+import { DecodeHelper } from './decode-helper.js';
 import { Kernel } from './kernel.js';
+import type { KvCache } from './kv-cache.js';
 
 // The few WebAssembly types used here, declared locally: ES2022's lib and @types/node 20 have none, and
 // keeping them out of the public .d.ts keeps it valid whatever lib a reader compiles with.
@@ -27,90 +33,148 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: { attend: AttendFn; matvec: MatvecFn } };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 const bytes = Uint8Array.from(Buffer.from(WASM_BASE64, 'base64'));
+const sharedBytes = Uint8Array.from(Buffer.from(WASM_SHARED_BASE64, 'base64'));
 /** True when this runtime has WebAssembly with the SIMD proposal (Node ≥ 16.4 does). */
 export const wasmSimdSupported: boolean = wasmApi !== undefined && wasmApi.validate(bytes);
-/** Compiled once, instantiated per arena (cheap: instantiation links, it does not compile). */
+/** True when it also has shared memories (the threads proposal; Node ≥ 16.4), which two threads need. */
+export const wasmThreadsSupported: boolean = wasmSimdSupported && typeof SharedArrayBuffer === 'function' && wasmApi!.validate(sharedBytes);
+/** Each module compiled once, instantiated per arena (cheap: instantiation links, it does not compile). */
 let compiled: object | undefined;
+let compiledShared: object | undefined;
 
 const PAGE_BYTES = 65536;
 /** Byte offsets rounded up to 16, so every region starts on a v128 boundary. */
 const align16 = (n: number) => (n + 15) & ~15;
 
+/** Where one thread's attention works in an arena: its query, output and weights regions (byte offsets). */
+interface Scratch {
+  q: number;
+  out: number;
+  weights: number;
+}
+
 /**
- * One linear memory, the module instance bound to it, its query, output and weights regions for attention
- * (empty when headDim is 0: an arena of model weights), and its buffers, each starting on 16 bytes.
+ * One linear memory, the module instance bound to it, the attention scratch of each thread that works in
+ * it (empty regions when headDim is 0: an arena of model weights), and its buffers, each starting on 16
+ * bytes.
  */
 class Arena {
+  readonly memory: WasmMemory;
   readonly attendFn: AttendFn;
   readonly matvecFn: MatvecFn;
+  /** This thread's query and output regions, as views. */
   readonly q: Float32Array;
   /** [headDim] output, then the run's largest score and weight sum. */
   readonly out: Float32Array;
-  readonly qPtr = 0;
-  readonly outPtr: number;
-  readonly weightsPtr: number;
+  /** [0]: this thread's scratch; [1]: the helper thread's, in a shared arena. */
+  readonly scratch: Scratch[] = [];
   readonly buffers: Float32Array[];
 
   constructor(
     readonly headDim: number,
     slots: number,
     lengths: readonly number[],
+    shared: boolean,
   ) {
-    compiled ??= new wasmApi!.Module(bytes);
-    this.outPtr = align16(headDim * 4);
-    this.weightsPtr = this.outPtr + align16((headDim + 2) * 4);
+    let end = 0;
+    for (let thread = 0; thread < (shared ? 2 : 1); thread++) {
+      const q = end;
+      const out = q + align16(headDim * 4);
+      const weights = out + align16((headDim + 2) * 4);
+      end = weights + align16(slots * 4);
+      this.scratch.push({ q, out, weights });
+    }
     const starts: number[] = [];
-    let end = this.weightsPtr + align16(slots * 4);
     for (const length of lengths) {
       starts.push(end);
       end += align16(length * 4);
     }
-    const memory = new wasmApi!.Memory({ initial: Math.max(1, Math.ceil(end / PAGE_BYTES)) });
-    const { exports } = new wasmApi!.Instance(compiled, { env: { memory } });
+    const pages = Math.max(1, Math.ceil(end / PAGE_BYTES));
+    let module: object;
+    if (shared) {
+      compiledShared ??= new wasmApi!.Module(sharedBytes);
+      module = compiledShared;
+      this.memory = new wasmApi!.Memory({ initial: pages, maximum: pages, shared: true });
+    } else {
+      compiled ??= new wasmApi!.Module(bytes);
+      module = compiled;
+      this.memory = new wasmApi!.Memory({ initial: pages });
+    }
+    const { exports } = new wasmApi!.Instance(module, { env: { memory: this.memory } });
     this.attendFn = exports.attend;
     this.matvecFn = exports.matvec;
-    const heap = memory.buffer;
-    this.q = new Float32Array(heap, this.qPtr, headDim);
-    this.out = new Float32Array(heap, this.outPtr, headDim + 2);
+    const heap = this.memory.buffer;
+    this.q = new Float32Array(heap, this.scratch[0]!.q, headDim);
+    this.out = new Float32Array(heap, this.scratch[0]!.out, headDim + 2);
     this.buffers = lengths.map((length, i) => new Float32Array(heap, starts[i]!, length));
   }
 }
 
+/** Rows or heads below which a split costs more than it saves: the helper then sits the command out. */
+const MIN_SPLIT_ROWS = 64;
+
 export class WasmKernel extends Kernel {
   readonly name = 'wasm' as const;
+  /** Threads a decode step runs on: 1, or 2 with the helper thread (decode-helper.ts). */
+  readonly threads: 1 | 2;
+  private readonly helper: DecodeHelper | undefined;
+  // Head h's keys and values pointers for the helper's heads, reused.
+  private pairs = new Int32Array(0);
   /** Each arena by the ArrayBuffer its views share; weak, so an arena a cache dropped can be collected. */
-  private readonly arenas = new WeakMap<ArrayBuffer, Arena>();
+  private readonly arenas = new WeakMap<ArrayBufferLike, Arena>();
   // The last arena used: a decode step asks for the same one head after head.
   private lastHeap: ArrayBufferLike | undefined;
   private lastArena: Arena | undefined;
 
-  constructor() {
+  constructor(threads: 1 | 2 = 1) {
     super();
     if (!wasmSimdSupported) throw new RangeError('WebAssembly SIMD is not available in this runtime');
+    if (threads === 2 && !wasmThreadsSupported) throw new RangeError('two threads need WebAssembly shared memory, which this runtime lacks; use threads: 1');
+    this.threads = threads;
+    if (threads === 2) {
+      compiledShared ??= new wasmApi!.Module(sharedBytes);
+      this.helper = DecodeHelper.get(compiledShared);
+    }
+  }
+
+  /**
+   * Resolves true once the helper thread takes commands (false with one thread, or if it has not within
+   * `ms`). A decode loop need not wait: until then its steps run whole on this thread. Tests and the
+   * benchmark wait, so what they measure is the split step.
+   */
+  async helperReady(ms = 10_000): Promise<boolean> {
+    const start = Date.now();
+    while (this.helper !== undefined && !this.helper.ready && Date.now() - start < ms) await new Promise((resolve) => setTimeout(resolve, 5));
+    return this.helper?.ready ?? false;
+  }
+
+  /** Commands handed to the helper thread so far (0 with one thread). */
+  get helperCommands(): number {
+    return this.helper?.commands ?? 0;
   }
 
   allocate(headDim: number, slots: number, count: number): Float32Array[] {
     const padded = paddedSlots(slots);
-    return this.register(new Arena(headDim, padded, new Array<number>(count).fill(padded * headDim)));
+    return this.register(new Arena(headDim, padded, new Array<number>(count).fill(padded * headDim), this.threads === 2));
   }
 
   allocateFloats(lengths: readonly number[]): Float32Array[] {
-    return this.register(new Arena(0, 0, lengths));
+    return this.register(new Arena(0, 0, lengths, this.threads === 2));
   }
 
   private register(arena: Arena): Float32Array[] {
-    this.arenas.set(arena.q.buffer as ArrayBuffer, arena);
+    this.arenas.set(arena.memory.buffer, arena);
     return arena.buffers;
   }
 
   matvec(out: Float32Array, outOff: number, w: Float32Array, x: Float32Array, xOff: number, rows: number, cols: number): void {
     const heap = w.buffer;
-    const arena = heap === this.lastHeap ? this.lastArena : this.arenas.get(heap as ArrayBuffer);
+    const arena = heap === this.lastHeap ? this.lastArena : this.arenas.get(heap);
     if (!arena || out.buffer !== heap || x.buffer !== heap) {
       throw new RangeError('the wasm kernel multiplies only weights and vectors it allocated together (allocateFloats)');
     }
@@ -119,7 +183,75 @@ export class WasmKernel extends Kernel {
     }
     this.lastHeap = heap;
     this.lastArena = arena;
-    arena.matvecFn(out.byteOffset + outOff * 4, w.byteOffset, x.byteOffset + xOff * 4, rows, cols);
+    const [outPtr, wPtr, xPtr] = [out.byteOffset + outOff * 4, w.byteOffset, x.byteOffset + xOff * 4];
+    const helper = this.helper;
+    if (helper === undefined || rows < 2 * MIN_SPLIT_ROWS || !helper.ready) {
+      arena.matvecFn(outPtr, wPtr, xPtr, rows, cols);
+      return;
+    }
+    // The helper takes the second half of the rows (a multiple of 8 in the first, matvec's block).
+    const half = (rows >> 1) & ~7;
+    helper.matvec(helper.memoryId(arena.memory), outPtr + half * 4, wPtr + half * cols * 4, xPtr, rows - half, cols);
+    arena.matvecFn(outPtr, wPtr, xPtr, half, cols);
+    helper.wait();
+  }
+
+  /**
+   * With the helper: the second half of the heads on the helper thread, when the cache shows one run of
+   * slots (a prefix or a ring, not a paged cache's blocks) and q and out live in shared memory (the
+   * decoder's activations). Otherwise, and with one thread, every head here (Kernel.attend).
+   */
+  override attend(out: Float32Array, q: Float32Array, cache: KvCache, layer: number, heads: number): void {
+    const helper = this.helper;
+    const runs = cache.attendedRuns(layer);
+    const { kvHeads, headDim } = cache.shape;
+    if (helper === undefined || !helper.ready || runs.count !== 1 || heads < 2 || !(q.buffer instanceof SharedArrayBuffer) || !(out.buffer instanceof SharedArrayBuffer)) {
+      super.attend(out, q, cache, layer, heads);
+      return;
+    }
+    const keys0 = cache.keys(layer, 0);
+    const arena = this.arenaOf(keys0, cache.values(layer, 0), headDim);
+    const qArena = this.arenas.get(q.buffer);
+    const outArena = this.arenas.get(out.buffer);
+    if (!qArena || !outArena) {
+      super.attend(out, q, cache, layer, heads);
+      return;
+    }
+    const group = heads / kvHeads;
+    const first = runs.starts[0]!;
+    const slots = runs.ends[0]! - first;
+    const split = heads >> 1;
+    if (this.pairs.length < 2 * (heads - split)) this.pairs = new Int32Array(2 * (heads - split));
+    const row = headDim * 4;
+    for (let h = split; h < heads; h++) {
+      const g = Math.floor(h / group);
+      const keys = cache.keys(layer, g);
+      const values = cache.values(layer, g);
+      if (keys.buffer !== keys0.buffer || values.buffer !== keys0.buffer) {
+        super.attend(out, q, cache, layer, heads);
+        return;
+      }
+      this.pairs[2 * (h - split)] = keys.byteOffset + first * row;
+      this.pairs[2 * (h - split) + 1] = values.byteOffset + first * row;
+    }
+    helper.attend(
+      helper.memoryId(arena.memory),
+      helper.memoryId(qArena.memory),
+      q.byteOffset,
+      helper.memoryId(outArena.memory),
+      out.byteOffset,
+      headDim,
+      slots,
+      split,
+      heads,
+      arena.scratch[1]!,
+      this.pairs,
+    );
+    for (let h = 0; h < split; h++) {
+      const g = Math.floor(h / group);
+      this.attendHead(out, h * headDim, q, h * headDim, cache.keys(layer, g), cache.values(layer, g), runs, headDim);
+    }
+    helper.wait();
   }
 
   attendRun(
@@ -142,7 +274,8 @@ export class WasmKernel extends Kernel {
     // Loops, not set(subarray(…)): subarray() would allocate a view per head per token.
     const qIn = arena.q;
     for (let e = 0; e < headDim; e++) qIn[e] = q[qOff + e]!;
-    arena.attendFn(arena.qPtr, keys.byteOffset + first * row, values.byteOffset + first * row, slots, headDim, arena.weightsPtr, arena.outPtr);
+    const { q: qPtr, weights: weightsPtr, out: outPtr } = arena.scratch[0]!;
+    arena.attendFn(qPtr, keys.byteOffset + first * row, values.byteOffset + first * row, slots, headDim, weightsPtr, outPtr);
     const result = arena.out;
     for (let e = 0; e < headDim; e++) out[outOff + e] = result[e]!;
     stats[0] = result[headDim]!;
@@ -152,7 +285,7 @@ export class WasmKernel extends Kernel {
   /** The arena both buffers are views on; refuses buffers this kernel did not allocate together. */
   private arenaOf(keys: Float32Array, values: Float32Array, headDim: number): Arena {
     const heap = keys.buffer;
-    let arena = heap === this.lastHeap ? this.lastArena : this.arenas.get(heap as ArrayBuffer);
+    let arena = heap === this.lastHeap ? this.lastArena : this.arenas.get(heap);
     if (!arena || values.buffer !== heap || arena.headDim !== headDim) {
       throw new RangeError("the wasm kernel attends only over keys and values it allocated together (create the cache with this kernel)");
     }

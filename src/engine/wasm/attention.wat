@@ -259,63 +259,90 @@
     (f32.store (i32.add (local.get $out) (local.get $row)) (f32.mul (local.get $m) (f32.const 0.693147180559945309)))
     (f32.store offset=4 (i32.add (local.get $out) (local.get $row)) (local.get $sum)))
 
-  ;; matvec(out, w, x, rows, cols): out[r] = Σ_c w[r][c] · x[c] for r < rows, w row-major [rows][cols]
+;; matvec(out, w, x, rows, cols): out[r] = Σ_c w[r][c] · x[c] for r < rows, w row-major [rows][cols]
   ;; float32 (the projections and the logits of a decode step; linalg.ts's matvec is the reference).
-  ;; Four rows at a time with one f32x4 accumulator each, so each load of x serves four rows and the four
-  ;; sums do not wait on each other; the last cols mod 4 columns and rows mod 4 rows one at a time.
+  ;; Eight rows at a time with one f32x4 accumulator each, as attend's scores and for the same reason
+  ;; (each load of x serves eight rows, and eight independent sums keep the adder busy); each four
+  ;; accumulators are reduced together into one vector of four results. The last cols mod 4 columns are
+  ;; added by tailDot, the last rows mod 8 rows are done one at a time.
   (func (export "matvec")
     (param $out i32) (param $w i32) (param $x i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $c i32) (local $row i32) (local $vec i32)
-    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xv v128)
-    (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32) (local $xe f32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $w4 i32) (local $w5 i32) (local $w6 i32) (local $w7 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local $xv v128) (local $ab v128) (local $cd v128) (local $s0 f32)
     (local.set $row (i32.shl (local.get $cols) (i32.const 2)))        ;; bytes per row
     (local.set $vec (i32.and (local.get $row) (i32.const -16)))       ;; bytes the f32x4 loops cover
     (local.set $r (i32.const 0))
     (block $rowsDone
-      (loop $rows4
-        (br_if $rowsDone (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+      (loop $rows8
+        (br_if $rowsDone (i32.gt_u (i32.add (local.get $r) (i32.const 8)) (local.get $rows)))
         (local.set $w0 (i32.add (local.get $w) (i32.mul (local.get $r) (local.get $row))))
         (local.set $w1 (i32.add (local.get $w0) (local.get $row)))
         (local.set $w2 (i32.add (local.get $w1) (local.get $row)))
         (local.set $w3 (i32.add (local.get $w2) (local.get $row)))
+        (local.set $w4 (i32.add (local.get $w3) (local.get $row)))
+        (local.set $w5 (i32.add (local.get $w4) (local.get $row)))
+        (local.set $w6 (i32.add (local.get $w5) (local.get $row)))
+        (local.set $w7 (i32.add (local.get $w6) (local.get $row)))
         (local.set $a0 (v128.const i32x4 0 0 0 0))
         (local.set $a1 (v128.const i32x4 0 0 0 0))
         (local.set $a2 (v128.const i32x4 0 0 0 0))
         (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $a4 (v128.const i32x4 0 0 0 0))
+        (local.set $a5 (v128.const i32x4 0 0 0 0))
+        (local.set $a6 (v128.const i32x4 0 0 0 0))
+        (local.set $a7 (v128.const i32x4 0 0 0 0))
         (local.set $c (i32.const 0))
         (block $vecDone
+          (br_if $vecDone (i32.eqz (local.get $vec)))
           (loop $vec4
-            (br_if $vecDone (i32.ge_u (local.get $c) (local.get $vec)))
             (local.set $xv (v128.load (i32.add (local.get $x) (local.get $c))))
             (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $w0) (local.get $c))) (local.get $xv))))
             (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load (i32.add (local.get $w1) (local.get $c))) (local.get $xv))))
             (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load (i32.add (local.get $w2) (local.get $c))) (local.get $xv))))
             (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load (i32.add (local.get $w3) (local.get $c))) (local.get $xv))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (v128.load (i32.add (local.get $w4) (local.get $c))) (local.get $xv))))
+            (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (v128.load (i32.add (local.get $w5) (local.get $c))) (local.get $xv))))
+            (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (v128.load (i32.add (local.get $w6) (local.get $c))) (local.get $xv))))
+            (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (v128.load (i32.add (local.get $w7) (local.get $c))) (local.get $xv))))
             (local.set $c (i32.add (local.get $c) (i32.const 16)))
-            (br $vec4)))
-        (local.set $s0 (call $hsum (local.get $a0)))
-        (local.set $s1 (call $hsum (local.get $a1)))
-        (local.set $s2 (call $hsum (local.get $a2)))
-        (local.set $s3 (call $hsum (local.get $a3)))
-        (block $tailDone
-          (loop $tail
-            (br_if $tailDone (i32.ge_u (local.get $c) (local.get $row)))
-            (local.set $xe (f32.load (i32.add (local.get $x) (local.get $c))))
-            (local.set $s0 (f32.add (local.get $s0) (f32.mul (f32.load (i32.add (local.get $w0) (local.get $c))) (local.get $xe))))
-            (local.set $s1 (f32.add (local.get $s1) (f32.mul (f32.load (i32.add (local.get $w1) (local.get $c))) (local.get $xe))))
-            (local.set $s2 (f32.add (local.get $s2) (f32.mul (f32.load (i32.add (local.get $w2) (local.get $c))) (local.get $xe))))
-            (local.set $s3 (f32.add (local.get $s3) (f32.mul (f32.load (i32.add (local.get $w3) (local.get $c))) (local.get $xe))))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
-            (br $tail)))
+            (br_if $vec4 (i32.lt_u (local.get $c) (local.get $vec)))))
+        (local.set $ab
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1))))
+        (local.set $cd
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3))))
+        (local.set $a0
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab) (local.get $cd))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab) (local.get $cd))))
+        (local.set $ab
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a4) (local.get $a5))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a4) (local.get $a5))))
+        (local.set $cd
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a6) (local.get $a7))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a6) (local.get $a7))))
+        (local.set $a4
+          (f32x4.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ab) (local.get $cd))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ab) (local.get $cd))))
+        (if (i32.lt_u (local.get $vec) (local.get $row))
+          (then
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (call $tailDot (local.get $x) (local.get $w0) (local.get $vec) (local.get $row))) (call $tailDot (local.get $x) (local.get $w1) (local.get $vec) (local.get $row))) (call $tailDot (local.get $x) (local.get $w2) (local.get $vec) (local.get $row))) (call $tailDot (local.get $x) (local.get $w3) (local.get $vec) (local.get $row)))))
+            (local.set $a4 (f32x4.add (local.get $a4) (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (call $tailDot (local.get $x) (local.get $w4) (local.get $vec) (local.get $row))) (call $tailDot (local.get $x) (local.get $w5) (local.get $vec) (local.get $row))) (call $tailDot (local.get $x) (local.get $w6) (local.get $vec) (local.get $row))) (call $tailDot (local.get $x) (local.get $w7) (local.get $vec) (local.get $row)))))))
         (local.set $w0 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))))
-        (f32.store (local.get $w0) (local.get $s0))
-        (f32.store offset=4 (local.get $w0) (local.get $s1))
-        (f32.store offset=8 (local.get $w0) (local.get $s2))
-        (f32.store offset=12 (local.get $w0) (local.get $s3))
-        (local.set $r (i32.add (local.get $r) (i32.const 4)))
-        (br $rows4)))
-    ;; The last rows mod 4 rows, one at a time.
+        (v128.store offset=0 (local.get $w0) (local.get $a0))
+        (v128.store offset=16 (local.get $w0) (local.get $a4))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (br $rows8)))
+    ;; The last rows mod 8 rows, one at a time.
     (block $done
       (loop $one
         (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
@@ -325,18 +352,10 @@
         (block $vecDone1
           (loop $vec1
             (br_if $vecDone1 (i32.ge_u (local.get $c) (local.get $vec)))
-            (local.set $xv (v128.load (i32.add (local.get $x) (local.get $c))))
-            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $w0) (local.get $c))) (local.get $xv))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $w0) (local.get $c))) (v128.load (i32.add (local.get $x) (local.get $c))))))
             (local.set $c (i32.add (local.get $c) (i32.const 16)))
             (br $vec1)))
-        (local.set $s0 (call $hsum (local.get $a0)))
-        (block $tailDone1
-          (loop $tail1
-            (br_if $tailDone1 (i32.ge_u (local.get $c) (local.get $row)))
-            (local.set $xe (f32.load (i32.add (local.get $x) (local.get $c))))
-            (local.set $s0 (f32.add (local.get $s0) (f32.mul (f32.load (i32.add (local.get $w0) (local.get $c))) (local.get $xe))))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
-            (br $tail1)))
+        (local.set $s0 (f32.add (call $hsum (local.get $a0)) (call $tailDot (local.get $x) (local.get $w0) (local.get $vec) (local.get $row))))
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))) (local.get $s0))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $one)))
