@@ -12,30 +12,31 @@
  *
  * Runs under `node --expose-gc --import tsx` (npm run bench -- engine).
  *
- * Both kernels are measured, the plain-TypeScript reference (js) and WebAssembly SIMD (wasm,
- * wasm/attention.wat: attention and, since the decoder's weights live in its memory, the projections and
- * logits too); the targets are judged on the default kernel (wasm where SIMD validates) and the other
- * kernel's figures are printed beside them, labelled as not judged.
+ * Three engines are measured: the plain-TypeScript reference kernel (js), WebAssembly SIMD on one thread
+ * (wasm: attention and, since the decoder's weights live in its memory, the projections and logits too),
+ * and WebAssembly SIMD with the helper thread (wasm ×2, decode-helper.ts: half of every product's rows and
+ * half of the heads on a second core), which is what createDecoder uses by default for this model on a
+ * machine with two or more cores. Each target says which engine it judges:
+ * - the attention step alone and the whole step against the SIMD limit: wasm on one thread, as the limit is;
+ * - the whole step against numpy at its defaults (numpy with its BLAS threads): kvlab at its defaults, with
+ *   the one-thread pair (wasm, and numpy's BLAS pinned to one thread) printed beside it.
+ * A table of model widths prints both sides of the width from which two threads are the default.
  *
- * What it showed on the shared 2-vCPU machine this was written on, with other jobs running (the JS dot
- * product ran at 0.8 GFLOP/s, a third of what it does on a quiet machine, and numpy at its defaults ran its
- * two BLAS threads into each other at ~40 tokens/s): SIMD limit ~8.8 GFLOP/s; window attention step
- * 0.44–0.63 × it; whole window step 0.27–0.36 × it, ~2.6–3.5 ms a token, 7 × numpy at its defaults and
- * 0.67 × numpy pinned to one thread. A profile of the wasm step puts ~60% in matvec, which streams 9.4 MB
- * of weights a token: against a 6 MB stream that stays in L3 between repetitions, the step's weights and
- * its K and V evict each other, so the step is memory-bound where the limit is not. What might close the
- * rest: splitting the projections' rows over worker threads (the issue allows it), and in attention a
- * weighted-sum pass that keeps a head's output in registers instead of loading and storing it per 4 rows.
- */
+ * A step reads every weight (9.4 MB) and every cached pair (6 MiB at n_c = 1024) once a token, so it is
+ * bound by how fast a core streams memory; the limit streams from L2 and L3 as well, but only the K and V.
+  */
 import {
   createCache,
   createDecoder,
   createKernel,
   decodeStepFlops,
   defaultKernel,
+  defaultThreads,
+  TWO_THREAD_WIDTH,
   type AttentionKernel,
   type Kernel,
   type Decoder,
+  type DecoderConfig,
   type KvCache,
 } from '../src/engine/index.js';
 import { Rng } from '../src/engine/rng.js';
@@ -63,18 +64,31 @@ const now = () => performance.now() / 1000;
  * Fills a decoder's cache with `tokens` seeded random pairs (the numbers do not change the cost), so a
  * 16k-token full cache is ready in a moment instead of after 16k full decode steps.
  */
-function filledDecoder(policy: CachePolicy, tokens: number, kernel: AttentionKernel): Decoder {
-  const decoder = createDecoder(CONFIG, policy, { kernel });
+function filledDecoder(policy: CachePolicy, tokens: number, engine: Engine, config: DecoderConfig = CONFIG): Decoder {
+  const decoder = createDecoder(config, policy, { kernel: engine.kernel, threads: engine.threads });
   const rng = new Rng(7);
-  const width = CONFIG.kvHeads * CONFIG.headDim;
+  const width = (config.kvHeads ?? config.heads) * config.headDim;
   const k = rng.normalArray(width);
   const v = rng.normalArray(width);
   for (let t = 0; t < tokens; t++) {
     k[t % width] = rng.normal();
     v[t % width] = rng.normal();
-    for (let l = 0; l < CONFIG.layers; l++) decoder.cache.append(l, k, v);
+    for (let l = 0; l < (config.layers ?? 1); l++) decoder.cache.append(l, k, v);
   }
   return decoder;
+}
+
+/** What a row of the table runs on: a kernel, and the threads a step is split over. */
+interface Engine {
+  label: string;
+  kernel: AttentionKernel;
+  threads: 1 | 2;
+}
+
+/** Waits until a two-thread decoder's helper takes commands, so its figures are of split steps. */
+async function ready(decoder: Decoder): Promise<void> {
+  const kernel = decoder.kernel as Kernel & { threads?: number; helperReady?: () => Promise<boolean> };
+  if (kernel.threads === 2 && !(await kernel.helperReady!())) throw new Error('the decode helper thread did not start');
 }
 
 interface Speed {
@@ -377,11 +391,21 @@ function numpyPeer(threads: 'default' | '1'): number | undefined {
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const KERNELS: AttentionKernel[] = ['js', 'wasm'];
+const WIDTH = CONFIG.heads * CONFIG.headDim;
+/** Widths (heads of 64) for the table of one against two threads. */
+const WIDTHS = [128, 256, 384, 512, 768, 1024];
 
 export async function run(): Promise<void> {
   const judged = defaultKernel();
+  const engines: Engine[] = [
+    { label: 'js', kernel: 'js', threads: 1 },
+    { label: 'wasm', kernel: 'wasm', threads: 1 },
+    ...(defaultThreads(WIDTH, 'wasm') === 2 ? [{ label: 'wasm ×2', kernel: 'wasm' as const, threads: 2 as const }] : []),
+  ];
+  const defaults = engines.find((e) => e.kernel === judged && e.threads === defaultThreads(WIDTH, judged))!;
+  const oneThread = engines.find((e) => e.kernel === judged && e.threads === 1)!;
   console.log(`decoder: ${CONFIG.layers} layer, ${CONFIG.heads} heads × ${CONFIG.headDim} dims (MHA), vocab ${CONFIG.vocab}; window n_c = ${WINDOW}`);
-  console.log(`kernels: js (plain TypeScript, the reference) and wasm (WebAssembly SIMD); the default here, judged below: ${judged}`);
+  console.log(`engines: js (plain TypeScript, the reference), wasm (WebAssembly SIMD, one thread)${engines.length > 2 ? ', wasm ×2 (with the helper thread)' : ''}; createDecoder's default for this model here: ${defaults.label}`);
   // First, while the heap holds nothing else: a million tokens through a window cache, per kernel.
   const growth = new Map<AttentionKernel, Awaited<ReturnType<typeof streamingGrowth>>>();
   for (const kernel of KERNELS) growth.set(kernel, await streamingGrowth(1_000_000, kernel));
@@ -390,28 +414,39 @@ export async function run(): Promise<void> {
     ['full', { kind: 'full' }],
     ['window', { kind: 'window', window: WINDOW }],
   ];
-  const cases = KERNELS.flatMap((kernel) =>
+  const cases = engines.flatMap((engine) =>
     CACHED.flatMap((cached) =>
       policies.map(([name, policy]) => ({
-        kernel,
+        engine,
         cached,
         name,
-        decoder: filledDecoder(policy, cached, kernel),
-        cache: filledCache(policy, cached, kernel),
+        decoder: filledDecoder(policy, cached, engine),
+        // The attention step alone is measured on one thread, per kernel.
+        cache: engine.threads === 1 ? filledCache(policy, cached, engine.kernel) : undefined,
         step: undefined as Speed | undefined,
         attention: undefined as Speed | undefined,
       })),
     ),
   );
+  for (const c of cases) await ready(c.decoder);
   const best = (a: Speed | undefined, b: Speed) => (!a || b.gflops > a.gflops ? b : a);
   // Diagnostic: the same attention step with one KV head shared by all 12 query heads (MQA). Its keys and
-  // values (512 KiB) stay in L2; if it is no faster than the 12-KV-head rows (6 MiB of K and V), memory
-  // is not what holds the step back, the kernel's arithmetic is.
+  // values (512 KiB) stay in L2; the difference to the 12-KV-head rows (6 MiB of K and V) is what
+  // streaming them from L3 costs.
   const inCache = KERNELS.map((kernel) => ({
     kernel,
     cache: filledCache({ kind: 'window', window: WINDOW }, WINDOW, kernel, 1),
     speed: undefined as Speed | undefined,
   }));
+  // One against two threads across model widths, window full: where the default switches.
+  const widths = engines.length > 2
+    ? WIDTHS.map((width) => {
+        const config = { ...CONFIG, heads: width / 64, kvHeads: width / 64 };
+        const policy: CachePolicy = { kind: 'window', window: WINDOW };
+        return { width, one: filledDecoder(policy, WINDOW, oneThread, config), two: filledDecoder(policy, WINDOW, engines[2]!, config), speeds: [undefined, undefined] as (Speed | undefined)[] };
+      })
+    : [];
+  for (const w of widths) await ready(w.two);
   let limit = 0;
   let simd = 0;
   const streamRows = 2 * CONFIG.heads * WINDOW;
@@ -422,7 +457,11 @@ export async function run(): Promise<void> {
     for (const d of inCache) d.speed = best(d.speed, measureAttention(d.cache));
     for (const c of cases) {
       c.step = best(c.step, measureDecode(c.decoder));
-      c.attention = best(c.attention, measureAttention(c.cache));
+      if (c.cache) c.attention = best(c.attention, measureAttention(c.cache));
+    }
+    for (const w of widths) {
+      w.speeds[0] = best(w.speeds[0], measureDecode(w.one));
+      w.speeds[1] = best(w.speeds[1], measureDecode(w.two));
     }
   }
   const reference = simd;
@@ -430,13 +469,14 @@ export async function run(): Promise<void> {
   console.log(`       (for scale: a plain Float32Array dot product in JS, 4 accumulators, 2 × ${WINDOW}×${CONFIG.headDim} floats: ${fmt(limit)} GFLOP/s)`);
   console.log(`       (every figure here is the best of ${ROUNDS} rounds, the limits' included; "× limit" is against the SIMD limit)`);
 
-  console.log('\n       |               |        | whole decoder step (projections, attention, logits) | attention step (append + all heads)');
-  console.log('kernel | cached tokens | cache  | tokens/s | ms/token | GFLOP/s | × limit              | µs/token | GFLOP/s | × limit');
+  console.log('\n        |               |        | whole decoder step (projections, attention, logits) | attention step (append + all heads, one thread)');
+  console.log('engine  | cached tokens | cache  | tokens/s | ms/token | GFLOP/s | × limit              | µs/token | GFLOP/s | × limit');
   for (const c of cases) {
     const step = c.step!;
-    const att = c.attention!;
+    const att = c.attention;
+    const attention = att ? `${fmt(att.secondsPerToken * 1e6, 0).padStart(8)} | ${fmt(att.gflops).padStart(7)} | ${fmt(att.gflops / reference)}` : `${'—'.padStart(8)} | ${'—'.padStart(7)} | —`;
     console.log(
-      `${c.kernel.padEnd(6)} | ${String(c.cached).padStart(13)} | ${c.name.padEnd(6)} | ${fmt(step.tokensPerSecond, 0).padStart(8)} | ${fmt(step.secondsPerToken * 1e3, 3).padStart(8)} | ${fmt(step.gflops).padStart(7)} | ${fmt(step.gflops / reference).padEnd(20)} | ${fmt(att.secondsPerToken * 1e6, 0).padStart(8)} | ${fmt(att.gflops).padStart(7)} | ${fmt(att.gflops / reference)}`,
+      `${c.engine.label.padEnd(7)} | ${String(c.cached).padStart(13)} | ${c.name.padEnd(6)} | ${fmt(step.tokensPerSecond, 0).padStart(8)} | ${fmt(step.secondsPerToken * 1e3, 3).padStart(8)} | ${fmt(step.gflops).padStart(7)} | ${fmt(step.gflops / reference).padEnd(20)} | ${attention}`,
     );
   }
   for (const d of inCache) {
@@ -444,40 +484,51 @@ export async function run(): Promise<void> {
       `diagnostic (${d.kernel}): window attention step with 1 KV head (K and V in L2): ${fmt(d.speed!.secondsPerToken * 1e6, 0)} µs/token, ${fmt(d.speed!.gflops)} GFLOP/s, × limit ${fmt(d.speed!.gflops / reference)}`,
     );
   }
+  if (widths.length > 0) {
+    console.log(`\none against two threads by model width (heads of 64, window ${WINDOW} full; two threads are the default from ${TWO_THREAD_WIDTH}):`);
+    console.log('width | 1 thread tok/s | 2 threads tok/s | 2 / 1');
+    for (const w of widths) {
+      const [one, two] = [w.speeds[0]!.tokensPerSecond, w.speeds[1]!.tokensPerSecond];
+      console.log(`${String(w.width).padStart(5)} | ${fmt(one, 0).padStart(14)} | ${fmt(two, 0).padStart(15)} | ${fmt(two / one)}`);
+    }
+  }
 
-  const windowsOf = (kernel: AttentionKernel) => cases.filter((c) => c.name === 'window' && c.kernel === kernel);
-  const worst = (kernel: AttentionKernel, of: 'attention' | 'step') => Math.min(...windowsOf(kernel).map((c) => c[of]!.gflops));
-  const flat = (kernel: AttentionKernel, of: 'attention' | 'step') => {
-    const rows = windowsOf(kernel);
-    return rows[rows.length - 1]![of]!.secondsPerToken / rows[0]![of]!.secondsPerToken;
+  const windowsOf = (engine: Engine) => cases.filter((c) => c.name === 'window' && c.engine === engine);
+  const worst = (engine: Engine, of: 'attention' | 'step') => Math.min(...windowsOf(engine).map((c) => c[of]!.gflops));
+  const flat = (engine: Engine, of: 'attention' | 'step') => {
+    const rows = windowsOf(engine);
+    const last = rows[rows.length - 1]![of];
+    return last ? last.secondsPerToken / rows[0]![of]!.secondsPerToken : undefined;
   };
-  const other = KERNELS.find((k) => k !== judged)!;
+  const js = engines[0]!;
   const ratioLine = (label: string, of: 'attention' | 'step', target: number) => {
-    const r = worst(judged, of) / reference;
-    console.log(`target: ${label} ≥ ${target} × SIMD limit (${judged} kernel, slowest window row): ${fmt(worst(judged, of))} / ${fmt(reference)} = ${fmt(r)}  ${verdict(r >= target)}`);
-    console.log(`        the ${other} kernel, not judged: ${fmt(worst(other, of))} / ${fmt(reference)} = ${fmt(worst(other, of) / reference)}`);
+    const r = worst(oneThread, of) / reference;
+    console.log(`target: ${label} ≥ ${target} × SIMD limit (${oneThread.label}, one thread, slowest window row): ${fmt(worst(oneThread, of))} / ${fmt(reference)} = ${fmt(r)}  ${verdict(r >= target)}`);
+    console.log(`        the js kernel, not judged: ${fmt(worst(js, of))} / ${fmt(reference)} = ${fmt(worst(js, of) / reference)}`);
   };
   console.log('');
   ratioLine('window attention decode step', 'attention', 0.7);
   ratioLine('whole window decoder step, one thread', 'step', 0.5);
   // The peer, measured after everything else so neither run disturbs the other.
-  const kvlabRate = windowsOf(judged).find((c) => c.cached === WINDOW)!.step!.tokensPerSecond;
+  const rateAt = (engine: Engine) => windowsOf(engine).find((c) => c.cached === WINDOW)!.step!.tokensPerSecond;
   const [numpyDefault, numpyOne] = [numpyPeer('default'), numpyPeer('1')];
   if (numpyDefault !== undefined && numpyOne !== undefined) {
-    const r = kvlabRate / numpyDefault;
+    const r = rateAt(defaults) / numpyDefault;
     console.log(
-      `target: whole window decoder step ≥ 1.0 × a numpy float32 decoder of the same shape at its defaults (${judged} kernel, one thread, ${WINDOW} cached): ${fmt(kvlabRate, 0)} / ${fmt(numpyDefault, 0)} tokens/s = ${fmt(r)}  ${verdict(r >= 1)}`,
+      `target: whole window decoder step ≥ 1.0 × a numpy float32 decoder of the same shape, each at its defaults (kvlab: ${defaults.label}, ${defaults.threads} thread${defaults.threads > 1 ? 's' : ''}; numpy: its BLAS threads; ${WINDOW} cached): ${fmt(rateAt(defaults), 0)} / ${fmt(numpyDefault, 0)} tokens/s = ${fmt(r)}  ${verdict(r >= 1)}`,
     );
-    console.log(`        one thread each (numpy's BLAS pinned to 1): ${fmt(kvlabRate, 0)} / ${fmt(numpyOne, 0)} tokens/s = ${fmt(kvlabRate / numpyOne)}`);
+    console.log(`        one thread each (kvlab wasm on one thread, numpy's BLAS pinned to 1): ${fmt(rateAt(oneThread), 0)} / ${fmt(numpyOne, 0)} tokens/s = ${fmt(rateAt(oneThread) / numpyOne)}`);
   }
-  for (const kernel of [judged, other]) {
-    const [fs, fa] = [flat(kernel, 'step'), flat(kernel, 'attention')];
+  for (const engine of engines) {
+    const [fs, fa] = [flat(engine, 'step'), flat(engine, 'attention')];
+    const attention = fa === undefined ? '' : `, attention step ${fmt(fa)}`;
     console.log(
-      kernel === judged
-        ? `target: window time per token flat in m, t(16k)/t(1k) ≤ 1.15 (${kernel} kernel): decoder step ${fmt(fs)}  ${verdict(fs <= 1.15)}, attention step ${fmt(fa)}  ${verdict(fa <= 1.15)}`
-        : `        the ${kernel} kernel, not judged: decoder step ${fmt(fs)}, attention step ${fmt(fa)}`,
+      engine === defaults
+        ? `target: window time per token flat in m, t(16k)/t(1k) ≤ 1.15 (${engine.label}, the default): decoder step ${fmt(fs!)}  ${verdict(fs! <= 1.15)}${fa === undefined ? '' : `, attention step ${fmt(fa)}  ${verdict(fa <= 1.15)}`}`
+        : `        ${engine.label}, not judged: decoder step ${fmt(fs!)}${attention}`,
     );
   }
+  const other = KERNELS.find((k) => k !== judged)!;
   for (const kernel of [judged, other]) {
     const g = growth.get(kernel)!;
     const figures = `${fmt(g.bytes / 1024, 1)} KiB in ${fmt(g.seconds, 1)} s, ${g.collections} garbage collections during the run (none: the step allocates nothing)`;

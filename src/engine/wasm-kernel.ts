@@ -183,7 +183,9 @@ export class WasmKernel extends Kernel {
     }
     this.lastHeap = heap;
     this.lastArena = arena;
-    const [outPtr, wPtr, xPtr] = [out.byteOffset + outOff * 4, w.byteOffset, x.byteOffset + xOff * 4];
+    const outPtr = out.byteOffset + outOff * 4;
+    const wPtr = w.byteOffset;
+    const xPtr = x.byteOffset + xOff * 4;
     const helper = this.helper;
     if (helper === undefined || rows < 2 * MIN_SPLIT_ROWS || !helper.ready) {
       arena.matvecFn(outPtr, wPtr, xPtr, rows, cols);
@@ -274,8 +276,8 @@ export class WasmKernel extends Kernel {
     // Loops, not set(subarray(…)): subarray() would allocate a view per head per token.
     const qIn = arena.q;
     for (let e = 0; e < headDim; e++) qIn[e] = q[qOff + e]!;
-    const { q: qPtr, weights: weightsPtr, out: outPtr } = arena.scratch[0]!;
-    arena.attendFn(qPtr, keys.byteOffset + first * row, values.byteOffset + first * row, slots, headDim, weightsPtr, outPtr);
+    const scratch = arena.scratch[0]!;
+    arena.attendFn(scratch.q, keys.byteOffset + first * row, values.byteOffset + first * row, slots, headDim, scratch.weights, scratch.out);
     const result = arena.out;
     for (let e = 0; e < headDim; e++) out[outOff + e] = result[e]!;
     stats[0] = result[headDim]!;
