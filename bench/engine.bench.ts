@@ -484,6 +484,11 @@ export async function run(): Promise<void> {
       `diagnostic (${d.kernel}): window attention step with 1 KV head (K and V in L2): ${fmt(d.speed!.secondsPerToken * 1e6, 0)} µs/token, ${fmt(d.speed!.gflops)} GFLOP/s, × limit ${fmt(d.speed!.gflops / reference)}`,
     );
   }
+  const twoThreads = cases.find((c) => c.engine.threads === 2);
+  if (twoThreads) {
+    const { sent, takenBack } = (twoThreads.decoder.kernel as Kernel & { helperCommands: { sent: number; takenBack: number } }).helperCommands;
+    console.log(`helper thread: ${sent} commands in this run, ${takenBack} (${fmt((100 * takenBack) / sent, 1)} %) taken back and done by the calling thread (helper asleep or not scheduled)`);
+  }
   if (widths.length > 0) {
     console.log(`\none against two threads by model width (heads of 64, window ${WINDOW} full; two threads are the default from ${TWO_THREAD_WIDTH}):`);
     console.log('width | 1 thread tok/s | 2 threads tok/s | 2 / 1');

@@ -9,14 +9,19 @@
  * twice as much. numpy does the same with its BLAS threads.
  *
  * The protocol, on an Int32Array over a SharedArrayBuffer (the control block):
- * - The caller writes a command's arguments, then stores a new sequence number in SEQ. If the helper is
- *   asleep (AWAKE = 0) it wakes it with Atomics.notify.
+ * - The caller writes a command's arguments, opens it (TICKET = its sequence number), then publishes it
+ *   (SEQ = the same number), waking the helper with Atomics.notify if it sleeps (AWAKE = 0).
+ * - Whoever first swaps TICKET from the number to 0 owns the command. The helper tries as soon as it sees
+ *   SEQ move; the caller, once its own half is done (finish), tries too: if it wins, the helper was asleep
+ *   or not scheduled (a busy machine), and the caller does the second half itself instead of waiting for
+ *   a thread that is not running. So a step is never slower than one thread by more than a hand-off.
+ * - If the helper owns it, it stores the number in DONE when done; the caller spins for that, and after
+ *   a while sleeps in Atomics.wait (WAITING = 1, which the helper answers with Atomics.notify).
  * - The helper spins on SEQ while commands keep coming (a decode loop sends one every few µs, and waking a
  *   sleeping thread costs tens of µs); after IDLE_MS without one it clears AWAKE and sleeps in Atomics.wait,
- *   which returns at once if SEQ already moved (so a command sent as it fell asleep is not lost: each
- *   side stores its flag before reading the other's, and Atomics are sequentially consistent).
- * - When done the helper stores the sequence number in DONE; the caller, having done its own half, spins
- *   until DONE catches up. A failure is reported in FAILED and raised on the caller's side.
+ *   which returns at once if SEQ already moved (each side stores its flag before reading the other's, and
+ *   Atomics are sequentially consistent, so no command is slept through). A failure is flagged in FAILED
+ *   and raised on the caller's side.
  * WebAssembly memories are handed over once each, as messages the helper reads synchronously when a
  * command names one it has not seen (receiveMessageOnPort): its thread never returns to an event loop.
  *
@@ -34,6 +39,8 @@ const FAILED = 3;
 const OP = 4;
 /** 1 once the helper's loop runs; 0 before (it boots in tens of ms) and after it stopped. */
 const READY = 5;
+const TICKET = 6;
+const WAITING = 7;
 /** Arguments of a command start here. */
 const ARGS = 8;
 /** Heads one attention command can carry (two pointers each). */
@@ -47,6 +54,8 @@ const OP_ATTEND = 2;
 const IDLE_MS = 2;
 /** How long the caller waits for a command to finish before it calls the helper lost, ms. */
 const ANSWER_MS = 10_000;
+/** Polls of DONE before the caller sleeps instead (~100 µs). */
+const SPINS = 20_000;
 
 /** A WebAssembly.Memory, as far as this file needs one (ES2022's lib has no WebAssembly types). */
 export interface SharedMemory {
@@ -115,13 +124,17 @@ function helperMain(): void {
       const seq = Atomics.load(control, SEQ_AT);
       if (seq !== last) {
         last = seq;
-        try {
-          run();
-        } catch (error) {
-          Atomics.store(control, FAILED_AT, 1);
-          console.error(`kvlab decode helper: ${String(error)}`);
+        // The command is this thread's only if the caller has not taken it back (see the protocol).
+        if (Atomics.compareExchange(control, TICKET_AT, seq, 0) === seq) {
+          try {
+            run();
+          } catch (error) {
+            Atomics.store(control, FAILED_AT, 1);
+            console.error(`kvlab decode helper: ${String(error)}`);
+          }
+          Atomics.store(control, DONE_AT, seq);
+          if (Atomics.load(control, WAITING_AT) === 1) Atomics.notify(control, DONE_AT);
         }
-        Atomics.store(control, DONE_AT, seq);
         idleSince = Date.now();
       } else if (Date.now() - idleSince > IDLE) {
         break;
@@ -133,7 +146,7 @@ function helperMain(): void {
   }
 }
 // The names helperMain reads, defined in the worker's source ahead of it (it closes over nothing).
-declare const SEQ_AT: number, DONE_AT: number, AWAKE_AT: number, FAILED_AT: number, OP_AT: number, ARGS_AT: number, READY_AT: number;
+declare const SEQ_AT: number, DONE_AT: number, AWAKE_AT: number, FAILED_AT: number, OP_AT: number, ARGS_AT: number, READY_AT: number, TICKET_AT: number, WAITING_AT: number;
 declare const MATVEC: number, IDLE: number;
 
 export class DecodeHelper {
@@ -142,8 +155,9 @@ export class DecodeHelper {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private seq = 0;
-  /** Commands sent so far (tests check that work was split). */
+  /** Commands sent so far, and those the caller took back and did itself (tests read both). */
   commands = 0;
+  taken = 0;
   private nextId = 1;
   private readonly ids = new WeakMap<SharedMemory, number>();
   // A memory the process drops is dropped by the helper too, or the helper would keep it alive.
@@ -158,7 +172,7 @@ export class DecodeHelper {
   private constructor(module: object) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const constants = { SEQ_AT: SEQ, DONE_AT: DONE, AWAKE_AT: AWAKE, FAILED_AT: FAILED, OP_AT: OP, ARGS_AT: ARGS, READY_AT: READY, MATVEC: OP_MATVEC, IDLE: IDLE_MS };
+    const constants = { SEQ_AT: SEQ, DONE_AT: DONE, AWAKE_AT: AWAKE, FAILED_AT: FAILED, OP_AT: OP, ARGS_AT: ARGS, READY_AT: READY, TICKET_AT: TICKET, WAITING_AT: WAITING, MATVEC: OP_MATVEC, IDLE: IDLE_MS };
     const source = [
       // A TypeScript runner may wrap function names for stack traces (esbuild's keepNames): a no-op here.
       'const __name = (f) => f;',
@@ -243,26 +257,44 @@ export class DecodeHelper {
 
   private send(): void {
     this.commands += 1;
-    this.seq = (this.seq + 1) | 0;
+    // Never 0: 0 is a taken ticket.
+    this.seq = this.seq === 0x7fffffff ? 1 : this.seq + 1;
+    Atomics.store(this.control, TICKET, this.seq);
     Atomics.store(this.control, SEQ, this.seq);
     if (Atomics.load(this.control, AWAKE) === 0) Atomics.notify(this.control, SEQ);
   }
 
-  /** Waits for the last command to finish; throws if it failed or the helper stopped answering. */
-  wait(): void {
+  /**
+   * After the caller's own half: true when the helper did the last command (waited for if need be), false
+   * when the helper had not started it, which the caller must then do itself. Throws if it failed or the
+   * helper stopped answering.
+   */
+  finish(): boolean {
     const c = this.control;
+    if (Atomics.compareExchange(c, TICKET, this.seq, 0) === this.seq) {
+      this.taken += 1;
+      return false;
+    }
     if (Atomics.load(c, DONE) !== this.seq) {
       const start = Date.now();
       let spins = 0;
-      while (Atomics.load(c, DONE) !== this.seq) {
-        if (++spins % 4096 === 0 && Date.now() - start > ANSWER_MS) {
+      while (Atomics.load(c, DONE) !== this.seq && ++spins < SPINS) {
+        // spin: the helper's half is usually about as long as ours, and done by now or nearly
+      }
+      Atomics.store(c, WAITING, 1);
+      for (let seen = Atomics.load(c, DONE); seen !== this.seq; seen = Atomics.load(c, DONE)) {
+        Atomics.wait(c, DONE, seen, 1);
+        if (Date.now() - start > ANSWER_MS) {
+          Atomics.store(c, WAITING, 0);
           throw new Error(`the decode helper thread did not answer within ${ANSWER_MS / 1000} s`);
         }
       }
+      Atomics.store(c, WAITING, 0);
     }
     if (c[FAILED] !== 0) {
       c[FAILED] = 0;
       throw new Error('the decode helper thread failed (its message is on stderr)');
     }
+    return true;
   }
 }

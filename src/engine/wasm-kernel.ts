@@ -153,9 +153,9 @@ export class WasmKernel extends Kernel {
     return this.helper?.ready ?? false;
   }
 
-  /** Commands handed to the helper thread so far (0 with one thread). */
-  get helperCommands(): number {
-    return this.helper?.commands ?? 0;
+  /** Commands handed to the helper thread so far, and those of them done here after all (0 with one thread). */
+  get helperCommands(): { sent: number; takenBack: number } {
+    return { sent: this.helper?.commands ?? 0, takenBack: this.helper?.taken ?? 0 };
   }
 
   allocate(headDim: number, slots: number, count: number): Float32Array[] {
@@ -195,7 +195,7 @@ export class WasmKernel extends Kernel {
     const half = (rows >> 1) & ~7;
     helper.matvec(helper.memoryId(arena.memory), outPtr + half * 4, wPtr + half * cols * 4, xPtr, rows - half, cols);
     arena.matvecFn(outPtr, wPtr, xPtr, half, cols);
-    helper.wait();
+    if (!helper.finish()) arena.matvecFn(outPtr + half * 4, wPtr + half * cols * 4, xPtr, rows - half, cols);
   }
 
   /**
@@ -253,7 +253,12 @@ export class WasmKernel extends Kernel {
       const g = Math.floor(h / group);
       this.attendHead(out, h * headDim, q, h * headDim, cache.keys(layer, g), cache.values(layer, g), runs, headDim);
     }
-    helper.wait();
+    if (helper.finish()) return;
+    // The helper had not started (asleep, or not scheduled on a busy machine): its heads are done here.
+    for (let h = split; h < heads; h++) {
+      const g = Math.floor(h / group);
+      this.attendHead(out, h * headDim, q, h * headDim, cache.keys(layer, g), cache.values(layer, g), runs, headDim);
+    }
   }
 
   attendRun(
