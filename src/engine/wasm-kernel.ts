@@ -50,6 +50,7 @@ let compiledShared: object | undefined;
 const PAGE_BYTES = 65536;
 /** Byte offsets rounded up to 16, so every region starts on a v128 boundary. */
 const align16 = (n: number) => (n + 15) & ~15;
+const align4k = (n: number) => (n + 4095) & ~4095;
 
 /** Where one thread's attention works in an arena: its query, output and weights regions (byte offsets). */
 interface Scratch {
@@ -91,6 +92,7 @@ class Arena {
     }
     const starts: number[] = [];
     for (const length of lengths) {
+      if (length * 4 >= 4096) end = align4k(end);
       starts.push(end);
       end += align16(length * 4);
     }
@@ -199,42 +201,40 @@ export class WasmKernel extends Kernel {
   }
 
   /**
-   * With the helper: the second half of the heads on the helper thread, when the cache shows one run of
-   * slots (a prefix or a ring, not a paged cache's blocks) and q and out live in shared memory (the
-   * decoder's activations). Otherwise, and with one thread, every head here (Kernel.attend).
+   * Every query head over a cache that shows one run of slots (a prefix or a ring) in one loop here: one
+   * lookup of the arena and one bounds check a layer instead of one a head (Kernel.attend's per-head path
+   * stays for a paged cache's several runs). With the helper, the second half of the heads goes to it when
+   * q and out live in shared memory (the decoder's activations).
    */
   override attend(out: Float32Array, q: Float32Array, cache: KvCache, layer: number, heads: number): void {
-    const helper = this.helper;
     const runs = cache.attendedRuns(layer);
-    const { kvHeads, headDim } = cache.shape;
-    if (helper === undefined || !helper.ready || runs.count !== 1 || heads < 2 || !(q.buffer instanceof SharedArrayBuffer) || !(out.buffer instanceof SharedArrayBuffer)) {
+    if (runs.count !== 1) {
       super.attend(out, q, cache, layer, heads);
       return;
     }
+    const { kvHeads, headDim } = cache.shape;
     const keys0 = cache.keys(layer, 0);
     const arena = this.arenaOf(keys0, cache.values(layer, 0), headDim);
-    const qArena = this.arenas.get(q.buffer);
-    const outArena = this.arenas.get(out.buffer);
-    if (!qArena || !outArena) {
-      super.attend(out, q, cache, layer, heads);
-      return;
-    }
-    const group = heads / kvHeads;
     const first = runs.starts[0]!;
     const slots = runs.ends[0]! - first;
+    if (slots <= 0 || (first + paddedSlots(slots)) * headDim > keys0.length) {
+      throw new RangeError(`keys and values must hold ${paddedSlots(slots)} slots from slot ${first} (${slots} rounded up to a multiple of 8)`);
+    }
+    const group = heads / kvHeads;
+    const helper = this.helper;
+    const qArena = helper?.ready && heads >= 2 ? this.arenas.get(q.buffer) : undefined;
+    const outArena = qArena ? this.arenas.get(out.buffer) : undefined;
+    if (helper === undefined || qArena === undefined || outArena === undefined || !(q.buffer instanceof SharedArrayBuffer)) {
+      this.attendHeads(out, q, cache, layer, 0, heads, group, arena, first, slots);
+      return;
+    }
     const split = heads >> 1;
     if (this.pairs.length < 2 * (heads - split)) this.pairs = new Int32Array(2 * (heads - split));
     const row = headDim * 4;
     for (let h = split; h < heads; h++) {
       const g = Math.floor(h / group);
-      const keys = cache.keys(layer, g);
-      const values = cache.values(layer, g);
-      if (keys.buffer !== keys0.buffer || values.buffer !== keys0.buffer) {
-        super.attend(out, q, cache, layer, heads);
-        return;
-      }
-      this.pairs[2 * (h - split)] = keys.byteOffset + first * row;
-      this.pairs[2 * (h - split) + 1] = values.byteOffset + first * row;
+      this.pairs[2 * (h - split)] = this.inArena(cache.keys(layer, g), arena).byteOffset + first * row;
+      this.pairs[2 * (h - split) + 1] = this.inArena(cache.values(layer, g), arena).byteOffset + first * row;
     }
     helper.attend(
       helper.memoryId(arena.memory),
@@ -249,16 +249,33 @@ export class WasmKernel extends Kernel {
       arena.scratch[1]!,
       this.pairs,
     );
-    for (let h = 0; h < split; h++) {
-      const g = Math.floor(h / group);
-      this.attendHead(out, h * headDim, q, h * headDim, cache.keys(layer, g), cache.values(layer, g), runs, headDim);
-    }
-    if (helper.finish()) return;
+    this.attendHeads(out, q, cache, layer, 0, split, group, arena, first, slots);
     // The helper had not started (asleep, or not scheduled on a busy machine): its heads are done here.
-    for (let h = split; h < heads; h++) {
+    if (!helper.finish()) this.attendHeads(out, q, cache, layer, split, heads, group, arena, first, slots);
+  }
+
+  /** Query heads [h0, h1) over the slots [first, first + slots) of the cache's layer, on this thread. */
+  private attendHeads(out: Float32Array, q: Float32Array, cache: KvCache, layer: number, h0: number, h1: number, group: number, arena: Arena, first: number, slots: number): void {
+    const { headDim } = cache.shape;
+    const row = headDim * 4;
+    const scratch = arena.scratch[0]!;
+    const qIn = arena.q;
+    const result = arena.out;
+    for (let h = h0; h < h1; h++) {
       const g = Math.floor(h / group);
-      this.attendHead(out, h * headDim, q, h * headDim, cache.keys(layer, g), cache.values(layer, g), runs, headDim);
+      const keys = this.inArena(cache.keys(layer, g), arena);
+      const values = this.inArena(cache.values(layer, g), arena);
+      // Loops, not set(subarray(…)): subarray() would allocate a view per head per token.
+      for (let e = 0; e < headDim; e++) qIn[e] = q[h * headDim + e]!;
+      arena.attendFn(scratch.q, keys.byteOffset + first * row, values.byteOffset + first * row, slots, headDim, scratch.weights, scratch.out);
+      for (let e = 0; e < headDim; e++) out[h * headDim + e] = result[e]!;
     }
+  }
+
+  /** `buffer` itself, checked to be a view on the arena's memory (a cache keeps all its pairs in one). */
+  private inArena(buffer: Float32Array, arena: Arena): Float32Array {
+    if (buffer.buffer !== arena.memory.buffer) throw new RangeError('the wasm kernel attends only over keys and values it allocated together (create the cache with this kernel)');
+    return buffer;
   }
 
   attendRun(

@@ -45,6 +45,7 @@
     (param $weights i32) (param $out i32)
     (local $padded i32) (local $row i32) (local $vec i32) (local $j i32) (local $e i32) (local $p i32) (local $end i32)
     (local $k0 i32) (local $k1 i32) (local $k2 i32) (local $k3 i32) (local $k4 i32) (local $k5 i32) (local $k6 i32) (local $k7 i32)
+    (local $kp i32) (local $qp i32) (local $qend i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local $qv v128) (local $w v128) (local $x v128) (local $n v128) (local $r v128) (local $keep v128)
@@ -93,20 +94,42 @@
       (local.set $a6 (v128.const i32x4 0 0 0 0))
       (local.set $a7 (v128.const i32x4 0 0 0 0))
       (local.set $e (i32.const 0))
-      (block $done
-        (br_if $done (i32.eqz (local.get $vec)))
-        (loop $dims
-          (local.set $qv (v128.load (i32.add (local.get $q) (local.get $e))))
-          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k0) (local.get $e))))))
-          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k1) (local.get $e))))))
-          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k2) (local.get $e))))))
-          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k3) (local.get $e))))))
-          (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k4) (local.get $e))))))
-          (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k5) (local.get $e))))))
-          (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k6) (local.get $e))))))
-          (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k7) (local.get $e))))))
-          (local.set $e (i32.add (local.get $e) (i32.const 16)))
-          (br_if $dims (i32.lt_u (local.get $e) (local.get $vec)))))
+      ;; Head size 64, the common one (GPT-2, Llama's 8B and most since) gets its own loop: its eight rows
+      ;; are 256 bytes apart, so each load is one pointer plus a constant, where the general loop adds a
+      ;; row pointer and the offset for each of its eight loads; a fifth fewer instructions in this pass.
+      (if (i32.eq (local.get $row) (i32.const 256))
+        (then
+          (local.set $kp (local.get $k0))
+          (local.set $qp (local.get $q))
+          (local.set $qend (i32.add (local.get $q) (i32.const 256)))
+          (loop $dims64
+            (local.set $qv (v128.load (local.get $qp)))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $qv) (v128.load offset=0 (local.get $kp)))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $qv) (v128.load offset=256 (local.get $kp)))))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $qv) (v128.load offset=512 (local.get $kp)))))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $qv) (v128.load offset=768 (local.get $kp)))))
+              (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $qv) (v128.load offset=1024 (local.get $kp)))))
+              (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $qv) (v128.load offset=1280 (local.get $kp)))))
+              (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $qv) (v128.load offset=1536 (local.get $kp)))))
+              (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $qv) (v128.load offset=1792 (local.get $kp)))))
+            (local.set $kp (i32.add (local.get $kp) (i32.const 16)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 16)))
+            (br_if $dims64 (i32.lt_u (local.get $qp) (local.get $qend)))))
+        (else
+          (block $done
+            (br_if $done (i32.eqz (local.get $vec)))
+            (loop $dims
+              (local.set $qv (v128.load (i32.add (local.get $q) (local.get $e))))
+              (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k0) (local.get $e))))))
+              (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k1) (local.get $e))))))
+              (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k2) (local.get $e))))))
+              (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k3) (local.get $e))))))
+              (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k4) (local.get $e))))))
+              (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k5) (local.get $e))))))
+              (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k6) (local.get $e))))))
+              (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $k7) (local.get $e))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 16)))
+              (br_if $dims (i32.lt_u (local.get $e) (local.get $vec)))))))
       ;; ab = [a0₀+a0₂, a1₀+a1₂, a0₁+a0₃, a1₁+a1₃], cd likewise for a2, a3; then
       ;; [ab₀+ab₂, ab₁+ab₃, cd₀+cd₂, cd₁+cd₃] = [Σ a0, Σ a1, Σ a2, Σ a3].
       (local.set $ab
