@@ -222,7 +222,7 @@ describe('lmsTextForms', () => {
         const written = [...new Set(accept.map((a) => a.trim()))].slice(0, limit);
         expect(forms.slice(0, written.length)).toEqual(written);
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 
@@ -246,7 +246,7 @@ describe('lmsTextForms', () => {
         const { forms } = exported(bank!).moodle.get('q')!;
         for (const response of acceptedResponses(c!.cq)) expect(forms.some((form) => moodleMatches(response, form)), response).toBe(true);
       }),
-      { numRuns: 80 },
+      { numRuns: 30 },
     );
   });
 
