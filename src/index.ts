@@ -77,6 +77,7 @@ export {
   createDecoder,
   decodeStepFlops,
   type Decoder,
+  type AttentionWeights,
   type DecoderConfig,
   createCache,
   type KvCache,

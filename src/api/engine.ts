@@ -6,6 +6,7 @@ export {
   createDecoder,
   decodeStepFlops,
   type Decoder,
+  type AttentionWeights,
   type DecoderConfig,
   createCache,
   type KvCache,

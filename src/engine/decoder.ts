@@ -20,6 +20,7 @@ import type { AttendedRuns, KvCache } from './kv-cache.js';
 import { rmsNorm } from './linalg.js';
 import { initWeights, resolveConfig, type DecoderConfig, type DecoderWeights, type ResolvedDecoderConfig } from './model.js';
 import { prefillChunk } from './prefill.js';
+import { weightsOver, type AttentionWeights } from './attention-weights.js';
 import { RopeAngles, RopeTable, rotateHead, rotateHeads } from './rope.js';
 
 export class Decoder {
@@ -39,6 +40,10 @@ export class Decoder {
   private readonly logits: Float32Array; // [vocab]
   private readonly angles: RopeAngles | undefined;
   private readonly streaming: StreamingPositions | undefined;
+  // The last step's queries, [layers][heads][headDim] as attention used them, and the length m they were
+  // taken at: what attentionWeights reads (one copy of d floats a layer a step).
+  private readonly lastQueries: Float32Array;
+  private lastQueriesAt = -1;
 
   constructor(config: DecoderConfig, policy: CachePolicy, weights?: DecoderWeights, options: CacheOptions = {}) {
     this.config = resolveConfig(config);
@@ -75,6 +80,7 @@ export class Decoder {
     [this.x, this.xn, this.q, this.k, this.v, this.att, this.proj, this.logits] = buffers as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     this.angles = rope === 'absolute' ? new RopeAngles(headDim, ropeBase) : undefined;
     this.streaming = rope === 'streaming' ? new StreamingPositions(this.config, policy, this.kernel) : undefined;
+    this.lastQueries = new Float32Array(layers * d);
   }
 
   /** Tokens seen so far, m. */
@@ -112,6 +118,7 @@ export class Decoder {
         rotateHeads(q, 0, heads, headDim, angles);
         rotateHeads(k, 0, kvHeads, headDim, angles);
       }
+      for (let i = 0; i < d; i++) this.lastQueries[l * d + i] = q[i]!;
       // Cache first, then attend: the token sees itself, as the causal mask j ≤ i says.
       this.cache.append(l, k, v);
       if (streaming) streaming.attend(att, q, this.cache, l, position + 1);
@@ -121,7 +128,27 @@ export class Decoder {
     }
     rmsNorm(xn, 0, x, 0, d);
     kernel.matvec(this.logits, 0, this.weights.embedding, xn, 0, vocab, d);
+    this.lastQueriesAt = this.cache.tokens;
     return this.logits;
+  }
+
+  /**
+   * Where the last decoded token's attention went in one layer and query head: each attended pair's
+   * position and softmax weight (float64, recomputed from the cache's keys and the query the step used).
+   * For caches that keep tokens (full, window, sinks, paged) and positions 'none' or 'absolute'; call it
+   * right after step().
+   */
+  attentionWeights(layer: number, head: number): AttentionWeights {
+    const { layers, heads, kvHeads, headDim, rope } = this.config;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`layer must be 0..${layers - 1} (got ${layer})`);
+    if (!Number.isInteger(head) || head < 0 || head >= heads) throw new RangeError(`head must be 0..${heads - 1} (got ${head})`);
+    const kind = this.cache.policy.kind;
+    if (kind !== 'full' && kind !== 'window' && kind !== 'sinks') {
+      throw new RangeError(`attention weights are per token: a ${kind} cache pools tokens; use a full, window or sinks cache`);
+    }
+    if (rope === 'streaming') throw new RangeError("attention weights are computed with keys as cached: use rope 'none' or 'absolute', not 'streaming'");
+    if (this.lastQueriesAt !== this.cache.tokens) throw new RangeError('call attentionWeights right after step(): it reads the queries of the last step');
+    return weightsOver(this.cache, layer, Math.floor(head / (heads / kvHeads)), this.lastQueries, (layer * heads + head) * headDim);
   }
 
   /**

@@ -16,6 +16,7 @@ export {
   type ResolvedDecoderConfig,
 } from './model.js';
 export { Decoder, createDecoder } from './decoder.js';
+export type { AttentionWeights } from './attention-weights.js';
 export { keyVisible } from './prefill.js';
 export { RopeAngles, RopeTable, rotateHead, ROPE_BASE } from './rope.js';
 export { attendReference, checkAttendShapes } from './reference.js';
