@@ -28,17 +28,17 @@ export interface CacheOptions {
    */
   blockSize?: number;
   /**
-   * Threads a decoder's steps run on (the decoder reads it; a cache alone has no steps): 1, or 2, where a
-   * helper thread takes half of every matrix-vector product and half of the heads (wasm kernel only,
-   * decode-helper.ts). Default: 2 for a decoder at least 512 wide (τ·d_h) with the wasm kernel on a machine
-   * with two or more cores, else 1 (defaultThreads).
+   * Threads the kernel runs on: 1, or 2, where a helper thread takes half of every matrix-vector product and
+   * half of the heads (wasm kernel only, decode-helper.ts). Default for createDecoder: 2 for a model at
+   * least 512 wide (τ·d_h) with the wasm kernel on a machine with two or more cores, else 1
+   * (defaultThreads); for createCache, 1. With a kernel object, it must match the kernel's own.
    */
   threads?: 1 | 2;
 }
 
 /** A cache of the policy's kind for a model of this shape, its buffers allocated up front. */
 export function createCache(shape: CacheShape, policy: CachePolicy, options: CacheOptions = {}): KvCache {
-  return cacheWith(shape, policy, createKernel(options.kernel), options.blockSize);
+  return cacheWith(shape, policy, createKernel(options.kernel, options.threads), options.blockSize);
 }
 
 /** The same, with buffers from `allocator` (the decoder's kernel). */

@@ -31,15 +31,24 @@ export function defaultThreads(width: number, kernel?: AttentionKernel | Kernel)
 /**
  * A new kernel of that name (the default one when undefined), or `kernel` itself when it is already a
  * kernel object (so a cache can share its decoder's). `threads` 2 splits every matvec and attention with
- * a helper thread (wasm only; decode-helper.ts). Throws a RangeError that says what to use instead for an
- * unknown name or thread count, or for what this runtime lacks.
+ * a helper thread (wasm only; decode-helper.ts); undefined means 1 for a new kernel and whatever a given
+ * kernel object has. Throws a RangeError that says what to use instead for an unknown name or thread
+ * count, a kernel object with other threads than asked, or what this runtime lacks.
  */
-export function createKernel(kernel?: AttentionKernel | Kernel, threads: 1 | 2 = 1): Kernel {
-  if (typeof kernel === 'object' && kernel !== null && typeof kernel.attend === 'function') return kernel;
+export function createKernel(kernel?: AttentionKernel | Kernel, threads?: 1 | 2): Kernel {
+  if (threads !== undefined && (threads as unknown) !== 1 && (threads as unknown) !== 2) {
+    const shown = typeof threads === 'string' ? `'${threads as string}'` : String(threads);
+    throw new RangeError(`threads must be 1 or 2 (got ${shown})`);
+  }
+  if (typeof kernel === 'object' && kernel !== null && typeof kernel.attend === 'function') {
+    if (threads !== undefined && threads !== kernel.threads) {
+      throw new RangeError(`threads: ${threads} asks for another kernel than the one given, which runs on ${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}; pass createKernel('${kernel.name}', ${threads}) or leave threads out`);
+    }
+    return kernel;
+  }
   const name = (kernel ?? defaultKernel()) as AttentionKernel;
   if (!KERNEL_NAMES.includes(name)) throw new RangeError(`kernel must be 'js' or 'wasm' (got ${String(name)})`);
-  if ((threads as number) !== 1 && (threads as number) !== 2) throw new RangeError(`threads must be 1 or 2 (got ${String(threads)})`);
   if (name === 'wasm' && !wasmSimdSupported) throw new RangeError("kernel 'wasm' needs WebAssembly SIMD, which this runtime lacks; use 'js'");
   if (name === 'js' && threads === 2) throw new RangeError("threads: 2 needs the 'wasm' kernel; the 'js' kernel runs on one thread");
-  return name === 'wasm' ? new WasmKernel(threads) : new JsKernel();
+  return name === 'wasm' ? new WasmKernel(threads ?? 1) : new JsKernel();
 }

@@ -41,8 +41,10 @@ const OP = 4;
 const READY = 5;
 const TICKET = 6;
 const WAITING = 7;
+/** Memories the caller has dropped so far (a count the helper compares with the drops it has read). */
+const DROPS = 8;
 /** Arguments of a command start here. */
-const ARGS = 8;
+const ARGS = 12;
 /** Heads one attention command can carry (two pointers each). */
 const MAX_HEADS = 4096;
 const CONTROL_INTS = ARGS + 16 + 2 * MAX_HEADS;
@@ -77,13 +79,28 @@ function helperMain(): void {
   };
   const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: Exports } } }).WebAssembly;
   const memories = new Map<number, { exports: Exports; floats: Float32Array }>();
-  // Memories handed over (or dropped) since the last command, read without an event loop.
+  // A memory stays allocated while any thread holds it. This thread allocates almost nothing, so its heap
+  // would never be collected on its own and a memory the caller dropped would live on here: after
+  // forgetting one, collect by hand (gc, exposed through a fresh context once the flag is set).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const collect = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+  let dropsRead = 0;
+  // Memories handed over or dropped since the last look, read without an event loop.
   const drain = () => {
+    let forgotten = 0;
     for (let m = threads.receiveMessageOnPort(port); m; m = threads.receiveMessageOnPort(port)) {
       const { id, memory } = m.message as { id: number; memory?: { buffer: SharedArrayBuffer } };
-      if (!memory) memories.delete(id);
-      else memories.set(id, { exports: new wasm.Instance(module, { env: { memory } }).exports, floats: new Float32Array(memory.buffer) });
+      if (memory) {
+        memories.set(id, { exports: new wasm.Instance(module, { env: { memory } }).exports, floats: new Float32Array(memory.buffer) });
+      } else {
+        memories.delete(id);
+        forgotten += 1;
+      }
     }
+    dropsRead += forgotten;
+    if (forgotten > 0) collect();
   };
   const memory = (id: number) => {
     let m = memories.get(id);
@@ -107,7 +124,13 @@ function helperMain(): void {
     const qAt = control[a + 2]! / 4;
     const outMem = memory(control[a + 3]!).floats;
     const outAt = control[a + 4]! / 4;
-    const [headDim, slots, h0, h1, scratchQ, scratchWeights, scratchOut] = [control[a + 5]!, control[a + 6]!, control[a + 7]!, control[a + 8]!, control[a + 9]!, control[a + 10]!, control[a + 11]!];
+    const headDim = control[a + 5]!;
+    const slots = control[a + 6]!;
+    const h0 = control[a + 7]!;
+    const h1 = control[a + 8]!;
+    const scratchQ = control[a + 9]!;
+    const scratchWeights = control[a + 10]!;
+    const scratchOut = control[a + 11]!;
     const floats = cache.floats;
     for (let h = h0; h < h1; h++) {
       for (let e = 0; e < headDim; e++) floats[scratchQ / 4 + e] = qMem[qAt + h * headDim + e]!;
@@ -121,6 +144,7 @@ function helperMain(): void {
   for (;;) {
     let idleSince = Date.now();
     for (;;) {
+      if (Atomics.load(control, DROPS_AT) !== dropsRead) drain();
       const seq = Atomics.load(control, SEQ_AT);
       if (seq !== last) {
         last = seq;
@@ -146,7 +170,7 @@ function helperMain(): void {
   }
 }
 // The names helperMain reads, defined in the worker's source ahead of it (it closes over nothing).
-declare const SEQ_AT: number, DONE_AT: number, AWAKE_AT: number, FAILED_AT: number, OP_AT: number, ARGS_AT: number, READY_AT: number, TICKET_AT: number, WAITING_AT: number;
+declare const SEQ_AT: number, DONE_AT: number, AWAKE_AT: number, FAILED_AT: number, OP_AT: number, ARGS_AT: number, READY_AT: number, TICKET_AT: number, WAITING_AT: number, DROPS_AT: number;
 declare const MATVEC: number, IDLE: number;
 
 export class DecodeHelper {
@@ -160,8 +184,13 @@ export class DecodeHelper {
   taken = 0;
   private nextId = 1;
   private readonly ids = new WeakMap<SharedMemory, number>();
-  // A memory the process drops is dropped by the helper too, or the helper would keep it alive.
-  private readonly dropped = new FinalizationRegistry<number>((id) => this.port.postMessage({ id }));
+  // A memory this thread drops is dropped by the helper too, or the helper would keep it alive: the message,
+  // then the count the helper watches, then a wake-up in case it sleeps.
+  private readonly dropped = new FinalizationRegistry<number>((id) => {
+    this.port.postMessage({ id });
+    Atomics.add(this.control, DROPS, 1);
+    Atomics.notify(this.control, SEQ);
+  });
 
   /** The process's helper, started on first use with `module` (the shared-memory twin, compiled). */
   static get(module: object): DecodeHelper {
@@ -172,7 +201,7 @@ export class DecodeHelper {
   private constructor(module: object) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const constants = { SEQ_AT: SEQ, DONE_AT: DONE, AWAKE_AT: AWAKE, FAILED_AT: FAILED, OP_AT: OP, ARGS_AT: ARGS, READY_AT: READY, TICKET_AT: TICKET, WAITING_AT: WAITING, MATVEC: OP_MATVEC, IDLE: IDLE_MS };
+    const constants = { SEQ_AT: SEQ, DONE_AT: DONE, AWAKE_AT: AWAKE, FAILED_AT: FAILED, OP_AT: OP, ARGS_AT: ARGS, READY_AT: READY, TICKET_AT: TICKET, WAITING_AT: WAITING, DROPS_AT: DROPS, MATVEC: OP_MATVEC, IDLE: IDLE_MS };
     const source = [
       // A TypeScript runner may wrap function names for stack traces (esbuild's keepNames): a no-op here.
       'const __name = (f) => f;',

@@ -48,7 +48,9 @@ export class Decoder {
   constructor(config: DecoderConfig, policy: CachePolicy, weights?: DecoderWeights, options: CacheOptions = {}) {
     this.config = resolveConfig(config);
     const { layers, heads, kvHeads, headDim, vocab, rope, ropeBase } = this.config;
-    this.kernel = createKernel(options.kernel, options.threads ?? defaultThreads(heads * headDim, options.kernel));
+    // A kernel object brings its own threads; a name gets the default for this width unless told.
+    const given = typeof options.kernel === 'object';
+    this.kernel = createKernel(options.kernel, options.threads ?? (given ? undefined : defaultThreads(heads * headDim, options.kernel)));
     this.cache = cacheWith({ layers, kvHeads, headDim }, policy, this.kernel, options.blockSize);
     if (rope === 'streaming' && policy.kind !== 'full' && policy.kind !== 'window' && policy.kind !== 'sinks') {
       throw new RangeError(`rope 'streaming' numbers positions within the cache: use a full, window or sinks cache, not ${policy.kind}`);

@@ -8,6 +8,7 @@ import { matvec } from './linalg.js';
 
 export class JsKernel extends Kernel {
   readonly name = 'js' as const;
+  readonly threads = 1 as const;
   /** Scores, then softmax weights, one per padded slot; doubles when a longer run comes. */
   private scores = new Float64Array(64);
   /** The weighted sum of values for one head: [headDim]. */

@@ -17,6 +17,8 @@ export const KERNEL_NAMES: readonly AttentionKernel[] = ['js', 'wasm'];
 
 export abstract class Kernel {
   abstract readonly name: AttentionKernel;
+  /** Threads a decode step on this kernel runs on (2: the wasm kernel with its helper thread). */
+  abstract readonly threads: 1 | 2;
 
   /**
    * `count` float32 buffers of [paddedSlots(slots)][headDim], zeroed, where this kernel can read them.

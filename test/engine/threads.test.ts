@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { CachePolicy } from '../../src/memory/index.js';
-import { createDecoder, createKernel, defaultThreads, TWO_THREAD_WIDTH } from '../../src/engine/index.js';
+import { createCache, createDecoder, createKernel, defaultThreads, TWO_THREAD_WIDTH } from '../../src/engine/index.js';
 import { wasmThreadsSupported, type WasmKernel } from '../../src/engine/wasm-kernel.js';
 
 const policies: [string, CachePolicy][] = [
@@ -84,6 +84,29 @@ describe.runIf(wasmThreadsSupported)('two threads', () => {
     expect(kernel.helperCommands.takenBack).toBeGreaterThan(before);
   });
 
+  it('let go of the memories of decoders that are dropped (the helper holds none of them on)', () => {
+    // Each decoder holds ~16 MB (weights, and a window of 1,024 pairs for 12 heads of 64) in memories both
+    // threads share; 40 of them, one after another, would hold 640 MB if the helper kept them.
+    const script = `
+      import { createDecoder } from './src/engine/index.js';
+      const rss = () => process.memoryUsage().rss / 2 ** 20;
+      const settle = async () => { for (let i = 0; i < 3; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 50)); } };
+      const use = async () => {
+        const d = createDecoder({ layers: 1, heads: 12, headDim: 64 }, { kind: 'window', window: 1024 }, { threads: 2 });
+        await d.kernel.helperReady();
+        for (let t = 0; t < 5; t++) d.step(t);
+      };
+      for (let i = 0; i < 5; i++) await use();
+      await settle();
+      const before = rss();
+      for (let i = 0; i < 40; i++) { await use(); if (i % 5 === 4) await settle(); }
+      await settle();
+      console.log(Math.round(rss() - before));`;
+    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(Number(run.stdout.trim())).toBeLessThan(160);
+  });
+
   it('do not keep the process alive once decoding is done', () => {
     const script = `
       import { createDecoder } from './src/engine/index.js';
@@ -110,6 +133,13 @@ describe('thread count', () => {
   it('refuses what cannot be done, saying what to use instead', () => {
     expect(() => createKernel('js', 2)).toThrow("threads: 2 needs the 'wasm' kernel");
     expect(() => createKernel('wasm', 3 as 2)).toThrow('threads must be 1 or 2 (got 3)');
+    expect(() => createKernel('wasm', '2' as unknown as 2)).toThrow("threads must be 1 or 2 (got '2')");
+    expect(() => createKernel(createKernel('js'), 2)).toThrow("runs on 1 thread; pass createKernel('js', 2) or leave threads out");
+    expect(() => createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'full' }, { kernel: createKernel('wasm'), threads: 2 })).toThrow(RangeError);
+    expect(() => createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { threads: 7 as 2 })).toThrow('threads must be 1 or 2 (got 7)');
+    expect(() => createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { kernel: 'js', threads: 2 })).toThrow("needs the 'wasm' kernel");
+    // A kernel object given without threads keeps its own, whatever the width's default.
+    expect(createDecoder({ layers: 1, heads: 12, headDim: 64 }, { kind: 'full' }, { kernel: createKernel('wasm') }).kernel.threads).toBe(1);
     expect(() => createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'full' }, { kernel: 'js', threads: 2 })).toThrow(RangeError);
   });
 });
