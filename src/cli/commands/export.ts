@@ -9,7 +9,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { RegisterCommand } from '../command.js';
 import { parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
-import { giftLostPoints, giftNeeds, toGift } from '../../quiz/export/gift.js';
+import { giftLimits, giftLostPoints, giftNeeds, toGift } from '../../quiz/export/gift.js';
 import { exportItems } from '../../quiz/export/resolve.js';
 import { toMoodleXml } from '../../quiz/export/moodle-xml.js';
 import { toQtiPackage } from '../../quiz/export/qti.js';
@@ -47,6 +47,7 @@ export const registerExport: RegisterCommand = (program, ctx) => {
         if (limit !== undefined) io.stdout(`note: ${item.title} (${item.type}) is ${limit}\n`);
       }
       if (format === 'gift') {
+        for (const { item, limit } of giftLimits(bank, seed)) io.stdout(`note: ${item.title} (${item.type}) is ${limit}\n`);
         for (const [need, items] of giftNeeds(bank, seed)) {
           const shown = items.slice(0, 5).map((item) => item.title).join(', ');
           io.stdout(`note: ${items.length} item${items.length === 1 ? '' : 's'} need${items.length === 1 ? 's' : ''} ${need} to import: ${shown}${items.length > 5 ? ', …' : ''}\n`);

@@ -9,14 +9,25 @@ import type { GiftKit } from '../question-types/module.js';
 import { exportItems, type ExportItem } from './resolve.js';
 import { inlineHtml, markdownToHtml } from './html.js';
 
+/** GIFT's special characters escaped; a line break (which would end the item's line) becomes a space. */
 function escape(text: string): string {
-  return text.replace(/([~=#{}:\\])/g, '\\$1').replace(/\n+/g, ' ');
+  return text.replace(/([~=#{}:\\])/g, '\\$1').replace(/[\r\n]+/g, ' ');
 }
 
-/** Moodle's html text, escaped for GIFT; math delimiters \( \) keep their backslash unescaped. */
+/**
+ * Moodle's html text, escaped for GIFT; math delimiters \( \) keep their backslash unescaped. Three more
+ * things Moodle's GIFT import reads in a text, written as entities (the same text in HTML): a leading `%`
+ * (`%50%` would be an answer's weight, qformat_gift's $giftanswerweightregex), a leading `[` (`[plain]`
+ * would be a format, parse_text_with_format), and `->` anywhere (a matching pair's separator, and with `=`
+ * what makes an answer block a matching question).
+ */
 function html(markdown: string, inline = false): string {
   const rendered = inline ? inlineHtml(markdown) : markdownToHtml(markdown);
-  return escape(rendered).replace(/\\\\([()[\]])/g, '\\$1');
+  return escape(rendered)
+    .replace(/\\\\([()[\]])/g, '\\$1')
+    .replace(/->/g, '-&gt;')
+    .replace(/^%/, '&#37;')
+    .replace(/^\[/, '&#91;');
 }
 
 const PLAIN = new Intl.NumberFormat('en-US', { useGrouping: false, maximumSignificantDigits: 12 });
@@ -34,7 +45,9 @@ const kit: GiftKit = {
 };
 
 export function toGift(bank: Bank, seed: number): string {
-  const out: string[] = [`// ${bank.title} (kvlab bank ${bank.id}, seed ${seed})`, `$CATEGORY: $course$/kvlab/${bank.id}`, ''];
+  // The title on one line: a line break would end the comment and make the rest a question of its own.
+  const title = bank.title.replace(/\s+/g, ' ').trim();
+  const out: string[] = [`// ${title} (kvlab bank ${bank.id}, seed ${seed})`, `$CATEGORY: $course$/kvlab/${bank.id}`, ''];
   for (const item of exportItems(bank, seed)) out.push(giftItem(item), '');
   return out.join('\n');
 }
@@ -47,6 +60,14 @@ export function giftNeeds(bank: Bank, seed: number): Map<string, ExportItem[]> {
     if (need !== undefined) needs.set(need, [...(needs.get(need) ?? []), item]);
   }
   return needs;
+}
+
+/** Items of which GIFT loses something Moodle XML keeps, each with what it loses. */
+export function giftLimits(bank: Bank, seed: number): { item: ExportItem; limit: string }[] {
+  return exportItems(bank, seed).flatMap((item) => {
+    const limit = item.lms.giftLimits?.(item.data);
+    return limit === undefined ? [] : [{ item, limit }];
+  });
 }
 
 /** Items whose points GIFT cannot carry (anything but 1 point). */

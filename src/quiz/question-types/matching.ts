@@ -119,7 +119,9 @@ export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVa
   },
   lms: {
     resolve: (cq) => ({ pairs: cq.def.pairs.map((p) => ({ ...p })) }),
-    gift: (item, kit) => item.pairs.map((p) => `=${kit.escape(p.left)} -> ${kit.escape(p.right)}`).join(' '),
+    // Moodle reads a left side as the question's format (html here) and splits each pair at its first '->',
+    // which kit.html writes as '-&gt;'; the right side is plain text, where a '->' after the first is kept.
+    gift: (item, kit) => item.pairs.map((p) => `=${kit.html(p.left, true)} -> ${kit.escape(p.right)}`).join(' '),
     moodle: {
       type: 'matching',
       write(q, item, kit) {

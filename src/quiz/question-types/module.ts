@@ -152,8 +152,10 @@ export interface LmsHooks<C, I> {
   giftNote?(item: I): string | undefined;
   /** What a Moodle site needs to import this item's GIFT (a question type that is not everywhere), if anything. */
   giftNeeds?(item: I): string | undefined;
-  /** A note for the export command's output: what an LMS cannot do with this item that kvlab does. */
+  /** A note for the export command's output, in every format: what an LMS cannot do with this item that kvlab does. */
   limits?(item: I): string | undefined;
+  /** A note for the export command's output when it writes GIFT: what GIFT loses of this item (Moodle XML keeps). */
+  giftLimits?(item: I): string | undefined;
 }
 
 /** The xmlbuilder2 node methods the writers use (structural, so declarations need no xmlbuilder2). */

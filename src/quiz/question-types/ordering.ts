@@ -52,8 +52,24 @@ const GIFT_ORDERING_HEAD = 'ALL VERTICAL ABSOLUTE_POSITION SHOW none';
  * `####` starts the general feedback, a line break splits it, a line starting with `//` is a comment, and
  * the importer trims items and drops empty ones (PHP's empty(), for which '0' is empty too).
  */
-const giftOrderingBreaks = (item: string) => /[}\n\r]|####/.test(item) || item.startsWith('//') || item.trim() !== item || item === '' || item === '0';
-const giftOrdering = (item: Item) => !item.items.some(giftOrderingBreaks);
+function giftOrderingBreak(item: string): string | undefined {
+  if (item.includes('}')) return "holds a '}'";
+  if (item.includes('####')) return "holds '####'";
+  if (/[\n\r]/.test(item)) return 'holds a line break';
+  if (item.startsWith('//')) return "starts with '//'";
+  if (item.trim() !== item) return 'starts or ends with white space';
+  if (item === '' || item === '0') return "is empty to PHP (as '0' is)";
+  return undefined;
+}
+/** Why Moodle's GIFT ordering syntax cannot carry these items (the first item that breaks it), if it cannot. */
+const giftOrderingBroken = (item: Item) => {
+  for (const it of item.items) {
+    const reason = giftOrderingBreak(it);
+    if (reason !== undefined) return `item ${JSON.stringify(it)} ${reason}`;
+  }
+  return undefined;
+};
+const giftOrdering = (item: Item) => giftOrderingBroken(item) === undefined;
 
 /** The items as written, in the student's order. */
 function parse(cq: Compiled, answer: unknown): Parsed<string[]> {
@@ -130,11 +146,13 @@ export const ordering: QuestionTypeModule<OrderingQuestion, Compiled, OrderingVa
     gift: (item, kit) =>
       giftOrdering(item)
         ? `>${item.items.length} ${GIFT_ORDERING_HEAD}\n${item.items.map((it) => `${it.replace(/\\/g, '\\\\')}\n`).join('')}`
-        : item.items.map((it, i) => `=${kit.escape(it)} -> ${i + 1}`).join(' '),
-    limits: (item) =>
-      giftOrdering(item)
+        : item.items.map((it, i) => `=${kit.html(it, true)} -> ${i + 1}`).join(' '),
+    giftLimits(item) {
+      const broken = giftOrderingBroken(item);
+      return broken === undefined
         ? undefined
-        : "matched to positions in GIFT: an item holds a '}', '####', a line break or a leading '//', which Moodle's GIFT ordering syntax cannot carry",
+        : `matched to positions in GIFT: ${broken}, which Moodle's GIFT ordering syntax cannot carry (--format moodle-xml keeps it an ordering question)`;
+    },
     moodle: {
       type: 'ordering',
       write(q, item, kit) {

@@ -105,9 +105,54 @@ export function lmsTextForms(accept: readonly string[], match: 'exact' | 'normal
   return [...out];
 }
 
+/** PHP's trim() (these six characters only), which Moodle's GIFT import applies to each answer. */
+const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, '');
+
+/**
+ * How GIFT carries a short answer's forms, by the rules of Moodle's GIFT import (qformat_gift::readquestion):
+ * an answer block holding both `=` and `->` is a matching question, and GIFT has no escape for `->`. So
+ * when a form holds `->`, only one form can be written, alone and without `=`: the first, if it holds `->`;
+ * otherwise the forms without `->`. The forms left out are reported by giftLimits.
+ */
+export function giftShortAnswerForms(accept: readonly string[]): { written: string[]; alone: boolean; omitted: string[] } {
+  if (!accept.some((form) => form.includes('->'))) return { written: [...accept], alone: false, omitted: [] };
+  if (accept[0]!.includes('->')) return { written: [accept[0]!], alone: true, omitted: accept.slice(1) };
+  return { written: accept.filter((form) => !form.includes('->')), alone: false, omitted: accept.filter((form) => form.includes('->')) };
+}
+
+/**
+ * One form as a GIFT answer. Moodle trims it, then reads a leading `%N%` as its weight
+ * ($giftanswerweightregex) and then a leading `[moodle]`, `[html]`, `[plain]` or `[markdown]` as its
+ * format (parse_text_with_format): a form starting with `%` gets an explicit `%100%` first (as Moodle's own
+ * GIFT export writes every answer), one starting with `[` a `[plain]`, so each reads back as written.
+ * A form written alone always gets `%100%`, so nothing it starts with (`>2`, Moodle's ordering syntax) is
+ * read as another question type.
+ */
+function giftAnswer(form: string, alone: boolean, kit: GiftKit): string {
+  const text = kit.escape(literalStar(phpTrim(form)));
+  const format = text.startsWith('[') ? '[plain]' : '';
+  const weight = alone || text.startsWith('%') ? '%100%' : '';
+  return `${weight}${format}${text}`;
+}
+
+/** What GIFT loses of a short answer's forms, if anything (see giftShortAnswerForms). */
+function giftArrowLimit(item: ShortAnswerItem): string | undefined {
+  const { written, alone, omitted } = giftShortAnswerForms(item.accept);
+  if (omitted.length === 0) return undefined;
+  const why = "GIFT reads '->' beside '=' as a matching question and cannot escape it";
+  const kept = alone
+    ? `only its first form, ${JSON.stringify(written[0])}, is written to GIFT, without the other ${omitted.length}`
+    : `its ${omitted.length} form${omitted.length === 1 ? '' : 's'} holding '->' ${omitted.length === 1 ? 'is' : 'are'} left out of GIFT`;
+  return `a short answer with '->' in its accepted forms: ${kept} (${why}); --format moodle-xml keeps every form`;
+}
+
 /** The short-answer writers, shared with other types an LMS can only grade by listing forms (complexity). */
 export const shortAnswer = {
-  gift: (item: ShortAnswerItem, kit: GiftKit) => item.accept.map((a) => `=${kit.escape(literalStar(a))}`).join(' '),
+  gift(item: ShortAnswerItem, kit: GiftKit) {
+    const { written, alone } = giftShortAnswerForms(item.accept);
+    return alone ? giftAnswer(written[0]!, true, kit) : written.map((form) => `=${giftAnswer(form, false, kit)}`).join(' ');
+  },
+  giftLimits: giftArrowLimit,
   moodle: {
     type: 'shortanswer',
     write(q: XmlNode, item: ShortAnswerItem, kit: MoodleKit) {
@@ -170,8 +215,11 @@ export const text: QuestionTypeModule<TextQuestion, Compiled, TextVariant, TextK
     resolve: (cq) => ({ accept: lmsTextForms(cq.def.accept, cq.def.match), caseSensitive: cq.def.match === 'exact' }),
     ...shortAnswer,
     limits: (item) =>
-      item.caseSensitive
-        ? 'an exact short answer; GIFT cannot say so, and Moodle imports it from GIFT ignoring case (Moodle XML and QTI keep case)'
-        : `a short answer listing ${item.accept.length} forms; an LMS rejects other writings kvlab accepts (spaces inside words, rarer signs and quotes)`,
+      item.caseSensitive ? undefined : `a short answer listing ${item.accept.length} forms; an LMS rejects other writings kvlab accepts (spaces inside words, rarer signs and quotes)`,
+    giftLimits: (item) => {
+      const caseLimit = item.caseSensitive ? 'an exact short answer; GIFT cannot say so, and Moodle imports it from GIFT ignoring case (Moodle XML and QTI keep case)' : undefined;
+      const limits = [caseLimit, giftArrowLimit(item)].filter((limit) => limit !== undefined);
+      return limits.length > 0 ? limits.join('; and ') : undefined;
+    },
   },
 };
