@@ -174,3 +174,111 @@ export function giftShortAnswers(answerText: string): { answer: string; weight: 
     return { answer: phpTrim(escapedcharPost(text)), weight };
   });
 }
+
+/** qformat_gift's $giftanswerweightregex: a leading %N% (or %-N%, %N.M%) is an answer's weight. */
+const GIFT_WEIGHT = /^%-*([0-9]{1,2})\.?([0-9]*)%/;
+
+/** qformat_gift::answerweightparser: the weight between the first two '%', as a fraction; the answer after it. */
+function answerWeightParser(answer: string): { weight: number; rest: string } {
+  const body = answer.slice(1);
+  const end = body.indexOf('%');
+  return { weight: Number(body.slice(0, end)) / 100, rest: body.slice(end + 1) };
+}
+
+/**
+ * qformat_gift::parse_text_with_format: a leading [moodle], [html], [plain] or [markdown] is the text's
+ * format and is taken off (any other [name] stays, with the default format), then escapedchar_post and trim.
+ */
+export function parseTextWithFormat(text: string, defaultFormat = 'moodle'): { text: string; format: string } {
+  let format = defaultFormat;
+  let out = text;
+  if (text.startsWith('[')) {
+    const end = text.indexOf(']');
+    const name = text.slice(1, end);
+    if (['moodle', 'html', 'plain', 'markdown'].includes(name)) {
+      format = name;
+      out = text.slice(end + 1);
+    }
+  }
+  return { text: phpTrim(escapedcharPost(out)), format };
+}
+
+/** qformat_gift::commentparser: the answer before the first '#', its feedback after, each parse_text_with_format'ed. */
+function commentParser(answer: string, format: string): { text: string; feedback: string } {
+  const hash = answer.indexOf('#');
+  const bits = hash < 0 ? [answer] : [answer.slice(0, hash), answer.slice(hash + 1)];
+  return { text: parseTextWithFormat(phpTrim(bits[0]!), format).text, feedback: bits[1] === undefined ? '' : parseTextWithFormat(phpTrim(bits[1]), format).text };
+}
+
+/** PHP's explode on the answer text, then the first part trimmed and dropped when PHP-empty (each case of readquestion does this). */
+function explodeAnswers(answerText: string, separator: string): string[] {
+  const answers = answerText.split(separator);
+  answers[0] = phpTrim(answers[0]!);
+  if (phpEmpty(answers[0])) answers.shift();
+  return answers;
+}
+
+/**
+ * qformat_gift::readquestion, case 'multichoice': single when the answer text holds '='; '=' becomes '~=';
+ * split on '~'; each answer trimmed, then weight 1 after '=', the %weight% if it has one, else 0; then
+ * commentparser for its text and feedback (in the question text's format).
+ */
+export function giftMultichoice(answerText: string, format: string) {
+  const single = answerText.includes('=');
+  const answers = explodeAnswers(answerText.replaceAll('=', '~='), '~').map((raw) => {
+    let answer = phpTrim(raw);
+    let weight = 0;
+    if (answer.startsWith('=')) {
+      weight = 1;
+      answer = answer.slice(1);
+    } else if (GIFT_WEIGHT.test(answer)) {
+      ({ weight, rest: answer } = answerWeightParser(answer));
+    }
+    return { ...commentParser(answer, format), weight };
+  });
+  return { single, answers };
+}
+
+/**
+ * qformat_gift::readquestion, case 'match': split on '='; each pair trimmed and split at its first '->'
+ * (strpos), the left side parse_text_with_format'ed in the question text's format, the right side
+ * escapedchar_post'ed and trimmed. A pair without '->' is an import error (undefined here).
+ */
+export function giftMatch(answerText: string, format: string): { left: string; right: string }[] | undefined {
+  const pairs = explodeAnswers(answerText, '=').map((raw) => {
+    const answer = phpTrim(raw);
+    const marker = answer.indexOf('->');
+    if (marker < 0) return undefined;
+    return { left: parseTextWithFormat(answer.slice(0, marker), format).text, right: phpTrim(escapedcharPost(answer.slice(marker + 2))) };
+  });
+  return pairs.every((p): p is { left: string; right: string } => p !== undefined) ? pairs : undefined;
+}
+
+/**
+ * Each question of a GIFT file as Moodle's GIFT import makes it (qformat_gift::readquestion): a category,
+ * or a question with its name, its question text's format (a leading [format] of the question text, which
+ * parse_text_with_format reads), its type (the ordering plugin first, as try_importing_using_qtypes gives
+ * plugins the first try, then the built-in rules) and, for the types kvlab writes as such, what it holds.
+ */
+export function moodleGiftQuestions(gift: string) {
+  return readQuestions(gift).map((lines) => {
+    const text = escapedcharPre(phpTrim(lines.map((line) => (phpTrim(line).startsWith('//') ? ' ' : line)).join('\n')));
+    if (/^\$CATEGORY:/.test(text)) return { kind: 'category' as const, category: phpTrim(text.slice(10)) };
+    const read = giftAnswerText(lines)!;
+    const afterName = read.name === undefined ? text : phpTrim(text.slice(2 + read.name.length + 2));
+    const format = parseTextWithFormat(afterName).format;
+    const ordering = importOrdering(read.answerText);
+    const type = ordering ? 'ordering' : giftBuiltinType(read.answerText);
+    return {
+      kind: 'question' as const,
+      name: read.name === undefined ? undefined : escapedcharPost(read.name),
+      format,
+      type,
+      answerText: read.answerText,
+      ordering,
+      shortAnswers: type === 'shortanswer' ? giftShortAnswers(read.answerText) : undefined,
+      multichoice: type === 'multichoice' ? giftMultichoice(read.answerText, format) : undefined,
+      match: type === 'match' ? giftMatch(read.answerText, format) : undefined,
+    };
+  });
+}

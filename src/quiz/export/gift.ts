@@ -19,15 +19,15 @@ function escape(text: string): string {
  * things Moodle's GIFT import reads in a text, written as entities (the same text in HTML): a leading `%`
  * (`%50%` would be an answer's weight, qformat_gift's $giftanswerweightregex), a leading `[` (`[plain]`
  * would be a format, parse_text_with_format), and `->` anywhere (a matching pair's separator, and with `=`
- * what makes an answer block a matching question).
+ * what makes an answer block a matching question). The '#' of `&#37;` is escaped like any other.
  */
 function html(markdown: string, inline = false): string {
   const rendered = inline ? inlineHtml(markdown) : markdownToHtml(markdown);
   return escape(rendered)
     .replace(/\\\\([()[\]])/g, '\\$1')
     .replace(/->/g, '-&gt;')
-    .replace(/^%/, '&#37;')
-    .replace(/^\[/, '&#91;');
+    .replace(/^%/, '&\\#37;')
+    .replace(/^\[/, '&\\#91;');
 }
 
 const PLAIN = new Intl.NumberFormat('en-US', { useGrouping: false, maximumSignificantDigits: 12 });
