@@ -279,6 +279,38 @@ describe('kvlab export', () => {
     for (const item of items) expect(item.replace(/\\[{}]/g, '').match(/[{}]/g)).toEqual(['{', '}']);
   });
 
+  it("moodle-xml and qti print only what every LMS loses, not GIFT's notes", async () => {
+    for (const [format, name] of [['moodle-xml', 'bank.xml'], ['qti', 'bank.zip']] as const) {
+      const out = join(tempDir(), name);
+      const result = await kvlab(['export', '--format', format, bankFile, '--out', out]);
+      expect(result.code).toBe(0);
+      const notes = result.stdout.split('\n').filter((line) => line.startsWith('note: '));
+      expect(notes, format).toContain('note: text-norm (text) is a short answer listing 280 forms; an LMS rejects other writings kvlab accepts (spaces inside words, rarer signs and quotes)');
+      expect(notes.filter((line) => /GIFT|text-exact|\(ordering\)/.test(line)), format).toEqual([]);
+    }
+  });
+
+  it("gift: a short answer holding '->' keeps one form alone and says so; an ordering's note names the item and its reason", async () => {
+    const dir = tempFiles({
+      'h.yaml': JSON.stringify({
+        bank: 'h',
+        title: 'H',
+        questions: [
+          { id: 'arrow', type: 'text', prompt: 'p', accept: ['K -> V', 'KV'], match: 'exact' },
+          { id: 'ord0', type: 'ordering', prompt: 'o', items: ['0', '1', '2'] },
+        ],
+      }),
+    });
+    const out = join(tempDir(), 'h.gift');
+    const result = await kvlab(['export', '--format', 'gift', join(dir, 'h.yaml'), '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `note: arrow (text) is an exact short answer; GIFT cannot say so, and Moodle imports it from GIFT ignoring case (Moodle XML and QTI keep case); and a short answer with '->' in its accepted forms: only its first form, "K -> V", is written to GIFT, without the other 1 form (GIFT reads '->' beside '=' as a matching question and cannot escape it); --format moodle-xml keeps every form\n`,
+    );
+    expect(result.stdout).toContain(`note: ord0 (ordering) is matched to positions in GIFT: item "0" is empty to PHP (as '0' is), which Moodle's GIFT ordering syntax cannot carry (--format moodle-xml keeps it an ordering question)\n`);
+    expect(readFileSync(out, 'utf8')).toContain('{%100%K -> V}');
+  });
+
   it('moodle-xml: well-formed, with grades, answers, fractions, tolerances and feedback', async () => {
     const out = join(tempDir(), 'bank.xml');
     expect((await kvlab(['export', '--format', 'moodle-xml', bankFile, '--out', out])).code).toBe(0);

@@ -7,20 +7,19 @@
  * a short answer's form, the form is left out and `giftLimits` says so (never imported wrongly in silence).
  */
 import fc from 'fast-check';
-import { parseFragment } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { checkBankSource, normalizeText, type Bank } from '../../src/quiz/index.js';
 import { giftLimits, toGift } from '../../src/quiz/export/gift.js';
 import { inlineHtml } from '../../src/quiz/export/html.js';
 import { lmsTextForms } from '../../src/quiz/question-types/text.js';
 import { moodleGiftQuestions, phpTrim } from './moodle-import.js';
+import { allText, parseXml } from './xml.js';
 
-/** The text a reader sees in an HTML fragment (entities decoded, tags dropped), by a real HTML parser. */
-function textContent(html: string): string {
-  const walk = (node: { value?: string; childNodes?: unknown[] }): string =>
-    node.value !== undefined && node.childNodes === undefined ? node.value : (node.childNodes ?? []).map((child) => walk(child as never)).join('');
-  return walk(parseFragment(html) as never);
-}
+/**
+ * The text a reader sees in an HTML fragment (character references decoded, tags dropped), read by a
+ * strict XML parser: the export's HTML is XHTML-compatible, and these texts hold no named HTML entities.
+ */
+const textContent = (html: string) => allText(parseXml(`<r>${html}</r>`));
 /** What Moodle shows for a choice, pair or item written from Markdown: the text of its inline HTML. */
 const shown = (markdown: string) => textContent(inlineHtml(markdown));
 

@@ -141,7 +141,7 @@ function giftArrowLimit(item: ShortAnswerItem): string | undefined {
   if (omitted.length === 0) return undefined;
   const why = "GIFT reads '->' beside '=' as a matching question and cannot escape it";
   const kept = alone
-    ? `only its first form, ${JSON.stringify(written[0])}, is written to GIFT, without the other ${omitted.length}`
+    ? `only its first form, ${JSON.stringify(written[0])}, is written to GIFT, without the other ${omitted.length} form${omitted.length === 1 ? '' : 's'}`
     : `its ${omitted.length} form${omitted.length === 1 ? '' : 's'} holding '->' ${omitted.length === 1 ? 'is' : 'are'} left out of GIFT`;
   return `a short answer with '->' in its accepted forms: ${kept} (${why}); --format moodle-xml keeps every form`;
 }
