@@ -114,7 +114,7 @@ const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g,
  * when a form holds `->`, only one form can be written, alone and without `=`: the first, if it holds `->`;
  * otherwise the forms without `->`. The forms left out are reported by giftLimits.
  */
-export function giftShortAnswerForms(accept: readonly string[]): { written: string[]; alone: boolean; omitted: string[] } {
+function giftShortAnswerForms(accept: readonly string[]): { written: string[]; alone: boolean; omitted: string[] } {
   if (!accept.some((form) => form.includes('->'))) return { written: [...accept], alone: false, omitted: [] };
   if (accept[0]!.includes('->')) return { written: [accept[0]!], alone: true, omitted: accept.slice(1) };
   return { written: accept.filter((form) => !form.includes('->')), alone: false, omitted: accept.filter((form) => form.includes('->')) };
