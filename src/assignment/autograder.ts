@@ -33,8 +33,8 @@ kvlab lint assignment
 }
 
 export const RUN_AUTOGRADER = `#!/usr/bin/env bash
-# Gradescope runs this for every submission. It reads the student's notebook(s) in submission/ as data
-# (nothing in them is executed) and writes results/results.json.
+# Gradescope runs this for every submission. It reads the student's notebook in submission/ as data
+# (nothing in it is executed) and writes results/results.json.
 # KVLAB_AUTOGRADER_ROOT replaces /autograder (for testing); KVLAB_BIN replaces the kvlab command.
 set -u
 ROOT="\${KVLAB_AUTOGRADER_ROOT:-/autograder}"
@@ -46,6 +46,17 @@ shopt -s nullglob
 notebooks=("$ROOT"/submission/*.ipynb)
 if [ \${#notebooks[@]} -eq 0 ]; then
   printf '%s\\n' '{"score":0,"output":"No notebook (.ipynb) was handed in: upload your saved notebook.","visibility":"visible","tests":[]}' > "$RESULTS"
+  exit 0
+fi
+# Gradescope grades one student's upload: scoring one of several notebooks would hide the others, so the
+# student is told to upload exactly one (names JSON-escaped: control characters dropped, \\ and " escaped).
+if [ \${#notebooks[@]} -gt 1 ]; then
+  names=""
+  for nb in "\${notebooks[@]}"; do
+    name=$(basename "$nb" | tr -d '\\000-\\037' | sed 's/[\\\\"]/\\\\&/g')
+    names="$names\${names:+, }$name"
+  done
+  printf '{"score":0,"output":"Your upload holds %s notebooks (%s); the autograder grades one. Upload exactly one notebook (.ipynb) and submit again.","visibility":"visible","tests":[]}\\n' "\${#notebooks[@]}" "$names" > "$RESULTS"
   exit 0
 fi
 $KVLAB grade --assignment "$ROOT/source/assignment" --format gradescope --out "$RESULTS" "\${notebooks[@]}"

@@ -25,8 +25,13 @@ export interface GradescopeResults {
   tests: GradescopeTest[];
 }
 
-/** results.json for one submission (Gradescope grades one student's files at a time). */
+/**
+ * results.json for one submission. Gradescope grades one student's upload at a time, so a gradebook of
+ * several submissions is refused rather than one of them scored and the others dropped unseen.
+ */
 export function gradescopeResults(book: AssignmentGradebook, withSolutions: boolean): GradescopeResults {
+  const submissions = book.results.length + book.rejected.length;
+  if (submissions > 1) throw new RangeError(`gradescopeResults: Gradescope grades one submission at a time, but the gradebook holds ${submissions}`);
   const result = book.results[0];
   if (result === undefined) {
     const reasons = book.rejected.map((r) => `- ${r.file}: ${r.reason}`).join('\n') || '- no notebook (.ipynb) was handed in';
@@ -59,10 +64,9 @@ export function gradescopeResults(book: AssignmentGradebook, withSolutions: bool
       visibility: 'after_due_date',
     })),
   ];
-  const others = book.rejected.map((r) => `- ignored ${r.file}: ${r.reason}`);
   return {
     score: result.score,
-    output: [`**${book.title}**: graded for ${result.student}. Each question's score and feedback are shown after the due date.`, ...others].join('\n\n'),
+    output: `**${book.title}**: graded for ${result.student}. Each question's score and feedback are shown after the due date.`,
     output_format: 'md',
     visibility: 'visible',
     stdout_visibility: 'hidden',

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_STUB, releaseNotebook, sha256, solutionProblems, stubSolutions, type Notebook } from '../../src/assignment/notebook.js';
+import { gradescopeResults } from '../../src/assignment/gradescope.js';
 import { kvlab, tempDir } from '../quiz/helpers.js';
 import { exampleDir } from './helpers.js';
 
@@ -133,6 +134,29 @@ describe('kvlab grade --assignment with an answers file', () => {
     expect((await kvlab(['grade', '--assignment', 'example-assignment', join(dir, 's1.json'), '--out', out])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^student,/);
     expect(readdirSync(dir).sort()).toEqual(['grades.csv', 's1.json']);
+  });
+
+  it('--format gradescope refuses several submissions (one line, exit 2, nothing written) instead of grading the first', async () => {
+    const dir = tempDir('kvlab-gs-');
+    for (const name of ['s1.json', 's2.json', 's3.json', 's4.json']) writeFileSync(join(dir, name), '{}');
+    const out = join(dir, 'results.json');
+    const two = await kvlab(['grade', '--assignment', 'example-assignment', '--format', 'gradescope', '--out', out, join(dir, 's1.json'), join(dir, 's2.json')]);
+    expect(two).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `kvlab: --format gradescope grades one student's upload, but 2 submission files were given ('${join(dir, 's1.json')}', '${join(dir, 's2.json')}'); give one file, or leave out --format gradescope to grade the class\n`,
+    });
+    // A folder counts its files; past three only the first three are named.
+    const folder = await kvlab(['grade', '--assignment', 'example-assignment', '--format', 'gradescope', dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/^kvlab: [^\n]*4 submission files were given \('[^']*s1\.json', '[^']*s2\.json', '[^']*s3\.json', …\)[^\n]*\n$/);
+    expect(readdirSync(dir).sort()).toEqual(['s1.json', 's2.json', 's3.json', 's4.json']);
+  });
+
+  it('gradescopeResults refuses a gradebook of several submissions', () => {
+    const book = { assignment: 'a', title: 'A', results: [], rejected: [{ file: 'x.ipynb', reason: 'r' }, { file: 'y.ipynb', reason: 'r' }] };
+    expect(() => gradescopeResults(book, false)).toThrow(/one submission at a time, but the gradebook holds 2/);
+    expect(gradescopeResults({ ...book, rejected: book.rejected.slice(0, 1) }, false).output).toMatch(/could not be graded:\n\n- x\.ipynb: r/);
   });
 
   it('--feedback, --solutions and --format need --assignment', async () => {

@@ -171,6 +171,11 @@ describe('an assignment from release to Gradescope', () => {
     const failed = JSON.parse(rejected.stdout) as { score: number; output: string; tests: unknown[] };
     expect(failed.score).toBe(0);
     expect(failed.output).toMatch(/could not be graded:[\s\S]*was changed/);
+
+    // Two students' notebooks: refused, not the first graded and the second dropped.
+    const several = await kvlab(['grade', '--assignment', 'example-assignment', '--format', 'gradescope', join(subs, 'a-solved.ipynb'), join(subs, 'b-wrong.ipynb')]);
+    expect(several).toMatchObject({ code: 2, stdout: '' });
+    expect(several.stderr).toMatch(/^kvlab: --format gradescope grades one student's upload, but 2 submission files were given \('.*a-solved\.ipynb', '.*b-wrong\.ipynb'\); give one file[^\n]*\n$/);
   });
 
   it('autograder: the archive grades a submission in a stand-in /autograder', async () => {
@@ -202,6 +207,15 @@ describe('an assignment from release to Gradescope', () => {
     const results = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; tests: unknown[] };
     expect(results.score).toBe(7);
     expect(results.tests).toHaveLength(5);
+
+    // One upload holding two notebooks (a name with a quote in it too): the student is told to upload
+    // exactly one, and neither is scored.
+    writeFileSync(join(ag, 'submission', 'my "other" try.ipynb'), readFileSync(join(subs, 'b-wrong.ipynb')));
+    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe', cwd: root });
+    const two = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; output: string; visibility: string; tests: unknown[] };
+    expect(two).toMatchObject({ score: 0, visibility: 'visible', tests: [] });
+    expect(two.output).toBe('Your upload holds 2 notebooks (homework.ipynb, my "other" try.ipynb); the autograder grades one. Upload exactly one notebook (.ipynb) and submit again.');
+    execFileSync('rm', [join(ag, 'submission', 'my "other" try.ipynb')]);
 
     // Nothing handed in: a result that says so, never a missing file.
     writeFileSync(join(ag, 'submission', 'homework.ipynb'), '');

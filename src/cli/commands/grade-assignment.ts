@@ -18,6 +18,7 @@ import { gradescopeResults } from '../../assignment/gradescope.js';
 import type { AssignmentSource } from '../../assignment/manifest.js';
 import { resolveAssignment } from './assignment.js';
 import { displayPath } from '../paths.js';
+import { quoteInput } from '../../quiz/quote.js';
 
 export interface AssignmentGradeOptions {
   assignment?: string;
@@ -68,6 +69,12 @@ export function gradeAssignment(ctx: CommandContext, paths: readonly string[], o
     if (existsSync(feedbackDir) && !statSync(feedbackDir).isDirectory()) throw new UsageError(`--feedback '${options.feedback}' is a file; give a folder`);
   }
   if (files.length === 0 && format !== 'gradescope') throw new UsageError('no submission files (.ipynb, .json, .yaml) in the paths given');
+  // Gradescope's results.json is one student's: grading one of several files and dropping the rest unseen
+  // would lose work, so several are refused before anything is graded.
+  if (format === 'gradescope' && files.length > 1) {
+    const shown = files.slice(0, 3).map((f) => quoteInput(f.display)).join(', ') + (files.length > 3 ? ', …' : '');
+    throw new UsageError(`--format gradescope grades one student's upload, but ${files.length} submission files were given (${shown}); give one file, or leave out --format gradescope to grade the class`);
+  }
 
   // As kvlab grade --bank: the output is checked and locked before the class is graded (a missing folder
   // or a second grader on the same file is refused up front), written atomically, and a write failure is
