@@ -113,6 +113,17 @@ describe('kvlab grade --assignment with an answers file', () => {
     expect(report.rejected[0]!.reason).toBe("it is for assignment 'another-hw', not 'kv-memory-hw'");
   });
 
+  it('--feedback counts its pages in the singular for one student (it said "1 pages")', async () => {
+    const dir = tempDir('kvlab-answers-');
+    writeFileSync(join(dir, 's1.json'), JSON.stringify({ student: 's1', assignment: 'kv-memory-hw', answers: { 'window-growth': 'b' } }));
+    const one = await kvlab(['grade', '--assignment', 'example-assignment', join(dir, 's1.json'), '--feedback', join(dir, 'fb1')]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain(`feedback: 1 page (Markdown and HTML) in ${join(dir, 'fb1')}, solutions not shown\n`);
+    writeFileSync(join(dir, 's2.json'), JSON.stringify({ student: 's2', assignment: 'kv-memory-hw', answers: {} }));
+    const two = await kvlab(['grade', '--assignment', 'example-assignment', join(dir, 's1.json'), join(dir, 's2.json'), '--feedback', join(dir, 'fb2')]);
+    expect(two.stdout).toContain('feedback: 2 pages (Markdown and HTML)');
+  });
+
   it('--out goes through the same checked, locked, atomic writer as kvlab grade --bank', async () => {
     const dir = tempDir('kvlab-answers-');
     writeFileSync(join(dir, 's1.json'), JSON.stringify({ student: 's1', assignment: 'kv-memory-hw', answers: { 'window-growth': 'b' } }));

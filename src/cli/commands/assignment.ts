@@ -14,6 +14,7 @@ import { AssignmentError, loadAssignment, type AssignmentSource } from '../../as
 import { writeRelease } from '../../assignment/release.js';
 import { autograderZip } from '../../assignment/autograder.js';
 import { displayPath } from '../paths.js';
+import { count } from '../count.js';
 
 /** Loads an assignment folder named on the command line; its problems end the command (exit 2). */
 export function resolveAssignment(io: CliIO, path: string): AssignmentSource {
@@ -64,7 +65,6 @@ export const registerAssignment: RegisterCommand = (program, ctx) => {
       }
       io.stdout(`released ${manifest.assignment} (${manifest.title}) to ${options.out}\n`);
       io.stdout(`  ${written.files.join(', ')}\n`);
-      const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
       io.stdout(`  ${count(manifest.questions.length, 'question')} without keys, ${count(manifest.exercises.length, 'code exercise')}, ${count(locked, 'locked cell')} with checksums\n`);
     });
 

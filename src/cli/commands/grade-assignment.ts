@@ -19,6 +19,7 @@ import type { AssignmentSource } from '../../assignment/manifest.js';
 import { resolveAssignment } from './assignment.js';
 import { displayPath } from '../paths.js';
 import { quoteInput } from '../../quiz/quote.js';
+import { count } from '../count.js';
 
 export interface AssignmentGradeOptions {
   assignment?: string;
@@ -126,7 +127,7 @@ export function gradeAssignment(ctx: CommandContext, paths: readonly string[], o
     for (const r of book.rejected) io.stdout(`rejected ${r.file}: ${r.reason}\n`);
     io.stdout(`graded ${book.results.length}, rejected ${book.rejected.length}\n`);
     if (out !== undefined) io.stdout(`gradebook written to ${displayPath(io, out)}\n`);
-    if (feedbackDir !== undefined) io.stdout(`feedback: ${pages.length / 2} pages (Markdown and HTML) in ${displayPath(io, feedbackDir)}${withSolutions ? ', with solutions' : ', solutions not shown'}\n`);
+    if (feedbackDir !== undefined) io.stdout(`feedback: ${count(pages.length / 2, 'page')} (Markdown and HTML) in ${displayPath(io, feedbackDir)}${withSolutions ? ', with solutions' : ', solutions not shown'}\n`);
   }
   if (book.rejected.length > 0) ctx.setExitCode(EXIT.rejected);
 }

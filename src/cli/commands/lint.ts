@@ -13,6 +13,7 @@ import { displayPath } from '../paths.js';
 import { bankFiles, checkBanks, type Bank } from '../../quiz/index.js';
 import { answerLengthWarnings } from '../../quiz/lint/answer-length.js';
 import { checkAssignment, isAssignmentDir } from '../../assignment/manifest.js';
+import { count } from '../count.js';
 
 /** Bank files named by the user's paths (files, or folders of *.yaml / *.yml). */
 export function bankPaths(io: CliIO, paths: readonly string[]): { file: string; display: string }[] {
@@ -53,12 +54,12 @@ export const registerLint: RegisterCommand = (program, ctx) => {
         for (const problem of problems) io.stderr(`${problem}\n`);
         const bad = badBankFiles + assignments.filter((a) => a.problems.length > 0).length;
         const total = files.length + assignments.length;
-        const noun = assignments.length > 0 ? 'files and assignments' : `file${total === 1 ? '' : 's'}`;
-        io.stderr(`kvlab lint: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${bad} of ${total} ${noun}\n`);
+        const noun = assignments.length > 0 ? 'files and assignments' : total === 1 ? 'file' : 'files';
+        io.stderr(`kvlab lint: ${count(problems.length, 'problem')} in ${bad} of ${total} ${noun}\n`);
       } else {
         for (const bank of banks) {
           const s = summary(bank);
-          io.stdout(`${bank.file}: ${bank.id}: ${s.questions} question${s.questions === 1 ? "" : "s"}, ${s.points} point${s.points === 1 ? "" : "s"} (${Object.entries(s.types).map(([t, n]) => `${n} ${t}`).join(', ')})\n`);
+          io.stdout(`${bank.file}: ${bank.id}: ${count(s.questions, 'question')}, ${count(s.points, 'point')} (${Object.entries(s.types).map(([t, n]) => `${n} ${t}`).join(', ')})\n`);
         }
         for (const a of valid) {
           io.stdout(`${displayPath(io, a.dir)}: assignment ${a.id}: ${count(a.questions.length, 'question')}, ${count(a.exercises.length, 'code exercise')}, ${count(a.notebooks.length, 'notebook')}\n`);
@@ -70,10 +71,6 @@ export const registerLint: RegisterCommand = (program, ctx) => {
       if (problems.length > 0) ctx.setExitCode(EXIT.usage);
     });
 };
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 function summary(bank: Bank) {
   const types: Record<string, number> = {};

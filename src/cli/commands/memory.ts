@@ -30,6 +30,7 @@ import {
   type WeightDtype,
   type WindowConvention,
 } from '../../memory/index.js';
+import { count } from '../count.js';
 
 interface MemoryOptions {
   model?: string;
@@ -282,7 +283,7 @@ function printTime(io: CommandContext['io'], query: KvMemoryQuery, t: TimeSettin
     });
   }
   const on = t.device ? `${t.device.label} (${t.device.bytesPerSecond} bytes/s)` : `${t.bandwidth} bytes/s`;
-  io.stdout(`Decode-time floor: ${model ?? 'this shape'} at ${query.tokens} tokens, batch ${batch}, on ${on}\n`);
+  io.stdout(`Decode-time floor: ${model ?? 'this shape'} at ${count(query.tokens, 'token')}, batch ${batch}, on ${on}\n`);
   const active = t.readParams === t.params ? `${t.params} params` : `${t.readParams} active of ${t.params} params`;
   io.stdout(`weights read a step: ${active} × ${WEIGHT_BITS[t.weightDtype]} bits (${t.weightDtype}) = ${weights} bytes (${formatBytes(weights)})\n`);
   const table = plainTable(['cache', 'cache bytes', 'bytes read a step', 'ms/token (floor)', 'tokens/s (ceiling)']);

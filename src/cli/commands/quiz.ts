@@ -16,6 +16,7 @@ import { verdictText } from '../../quiz/verdict.js';
 import { typeModule } from '../../quiz/question-types/registry.js';
 import type { Parsed } from '../../quiz/question-types/module.js';
 import { courseBanks, resolveBank } from './bank-arg.js';
+import { count } from '../count.js';
 
 /** Reads one line at a time; undefined at the end of input. */
 type ReadLine = (prompt: string) => Promise<string | undefined>;
@@ -64,7 +65,7 @@ async function chooseBank(io: CliIO, read: ReadLine): Promise<Bank | undefined> 
   const { banks } = courseBanks(io);
   if (banks.length === 0) throw new UsageError('no valid banks under quizzes/; run kvlab lint to see why');
   io.stdout('Question banks:\n');
-  banks.forEach((b, i) => io.stdout(`  ${i + 1}. ${b.id}: ${b.title} (${b.questions.length} questions)\n`));
+  banks.forEach((b, i) => io.stdout(`  ${i + 1}. ${b.id}: ${b.title} (${count(b.questions.length, 'question')})\n`));
   for (;;) {
     const line = await read(`Choose a bank (1-${banks.length} or its id): `);
     if (line === undefined) return undefined;
@@ -79,7 +80,7 @@ async function chooseBank(io: CliIO, read: ReadLine): Promise<Bank | undefined> 
 async function runQuiz(io: CliIO, bank: Bank, seed: number, read: ReadLine): Promise<void> {
   const render = (markdown: string) => renderTerminal(markdown, { color: io.isTTY });
   const total = bank.questions.reduce((sum, q) => sum + q.points, 0);
-  io.stdout(render(`# ${bank.title}\n\n${bank.questions.length} questions, ${total} points${bank.source ? `. Source: ${bank.source}` : ''}. Seed ${seed}. An empty line skips a question.`));
+  io.stdout(render(`# ${bank.title}\n\n${count(bank.questions.length, 'question')}, ${count(total, 'point')}${bank.source ? `. Source: ${bank.source}` : ''}. Seed ${seed}. An empty line skips a question.`));
   let score = 0;
   for (const [index, question] of bank.questions.entries()) {
     const variant = questionVariant(bank, question.id, seed);
@@ -97,7 +98,7 @@ async function runQuiz(io: CliIO, bank: Bank, seed: number, read: ReadLine): Pro
     } catch (error) {
       if (!(error instanceof EndOfInput)) throw error;
       const left = bank.questions.length - index;
-      io.stdout(`\nInput ended: ${left} question${left === 1 ? '' : 's'} not answered.\n`);
+      io.stdout(`\nInput ended: ${count(left, 'question')} not answered.\n`);
       break;
     }
     score += verdict.score;

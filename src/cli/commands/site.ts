@@ -9,6 +9,7 @@ import type { RegisterCommand } from '../command.js';
 import { UsageError } from '../errors.js';
 import { bankDir } from './bank-arg.js';
 import { displayPath } from '../paths.js';
+import { count } from '../count.js';
 
 /** Left in every built site: marks a folder kvlab may build into again. */
 export const SITE_MARKER = '.kvlab-site';
@@ -37,7 +38,7 @@ export const registerSite: RegisterCommand = (program, ctx) => {
         const built = buildSite({ outDir: out, bankDir: banks });
         writeFileSync(join(out, SITE_MARKER), 'Built by kvlab site; kvlab site may replace this folder.\n');
         const heaviest = Object.entries(built.pageWeights).sort((a, b) => b[1] - a[1])[0];
-        io.stdout(`site written to ${displayPath(io, out)}: ${built.pages.length} pages; open ${displayPath(io, join(out, 'index.html'))}\n`);
+        io.stdout(`site written to ${displayPath(io, out)}: ${count(built.pages.length, 'page')}; open ${displayPath(io, join(out, 'index.html'))}\n`);
         if (heaviest) {
           const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
           io.stdout(`heaviest page ${heaviest[0]}: ${kib(heaviest[1])} with its scripts and stylesheet (budget ${kib(PAGE_WEIGHT_BUDGET)})\n`);
