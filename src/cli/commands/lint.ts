@@ -1,7 +1,8 @@
 /**
  * kvlab lint [PATH…]: validates bank files (default quizzes/) and assignment folders. Every problem of every file is listed,
  * one line each as file:line:col, then exit 2; a clean run prints a summary and exits 0, after any warnings
- * (answer-length bias, src/quiz/lint/answer-length.ts) on stderr.
+ * (answer-length bias, src/quiz/lint/answer-length.ts; the question types' own, src/quiz/lint/type-warnings.ts)
+ * on stderr.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { displayPath } from '../paths.js';
 import { bankFiles, checkBanks, type Bank } from '../../quiz/index.js';
 import { answerLengthWarnings } from '../../quiz/lint/answer-length.js';
+import { questionTypeWarnings } from '../../quiz/lint/type-warnings.js';
 import { checkAssignment, isAssignmentDir } from '../../assignment/manifest.js';
 import { count } from '../count.js';
 
@@ -45,8 +47,9 @@ export const registerLint: RegisterCommand = (program, ctx) => {
       const assignments = assignmentArgs.map((p) => checkAssignment(resolve(io.cwd, p), displayPath(io, resolve(io.cwd, p))));
       for (const a of assignments) problems.push(...a.problems);
       const valid = assignments.flatMap((a) => (a.assignment ? [a.assignment] : []));
-      // Warnings (answer-length bias) never fail the run; they are printed once the banks are valid.
-      const warnings = problems.length > 0 ? [] : answerLengthWarnings(banks);
+      // Warnings (answer-length bias, a reversed numeric feedback range) never fail the run; they are
+      // printed once the banks are valid.
+      const warnings = problems.length > 0 ? [] : [...answerLengthWarnings(banks), ...questionTypeWarnings(banks)];
       if (options.json) {
         const assignmentSummaries = valid.map((a) => ({ assignment: a.id, questions: a.questions.length, exercises: a.exercises.length, notebooks: a.notebooks.length }));
         printJson(io, { banks: banks.map(summary), ...(assignmentArgs.length > 0 ? { assignments: assignmentSummaries } : {}), problems, warnings });

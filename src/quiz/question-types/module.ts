@@ -238,6 +238,12 @@ export interface QuestionTypeModule<
   compile(ctx: CompileContext, q: D, base: CompiledBase<D>): C;
   /** After a clean compile: checks that need the whole question (an answer that must evaluate). */
   check?(ctx: CompileContext, cq: C, outer?: AnyCompiled): void;
+  /**
+   * `kvlab lint`'s warnings about a loaded question: what loads and grades but is most likely a mistake
+   * (numeric: a feedback range whose low bound is above its high bound for some variant). One line each,
+   * led by the question's label; a part's run with its scenario as `outer`.
+   */
+  warnings?(cq: C, bankId: string, outer?: AnyCompiled): string[];
   /** The values templates of the explanation and feedback see (numeric adds `answer`). */
   scope?(cq: C, values: Record<string, number>): Record<string, number>;
   /** What a student sees beyond the common fields. */

@@ -136,10 +136,7 @@ export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVaria
   check(ctx, cq, outer) {
     // The answer must be a finite number for every variant: evaluated for every combination of param values
     // (or, past MAX_COMBINATIONS, for a sample of seeds), so a division by zero is a load error.
-    const params = [...(outer?.params ?? []), ...cq.params];
-    const total = params.reduce((n, p) => n * paramCount(p), 1);
-    const scopes: Iterable<Record<string, number>> = total <= MAX_COMBINATIONS ? everyCombination(params) : sampledVariants(cq, ctx.bankId, outer);
-    for (const scope of scopes) {
+    for (const scope of variantValues(cq, ctx.bankId, outer)) {
       const value = cq.answer.evaluate(scope);
       if (!Number.isFinite(value)) {
         const shown = Object.entries(scope).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -147,6 +144,25 @@ export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVaria
         return;
       }
     }
+  },
+  warnings(cq, bankId, outer) {
+    // A range [low, high] with low > high matches no response: for a negative answer, ["answer*10",
+    // "answer*100"] is reversed. Checked over the same variants as the answer, once per range.
+    const lines: string[] = [];
+    cq.feedback.forEach((entry, i) => {
+      if (!entry.range) return;
+      for (const values of variantValues(cq, bankId, outer)) {
+        const scope = { ...values, answer: cq.answer.evaluate(values) };
+        const [low, high] = entry.range.map((bound) => bound.evaluate(scope)) as [number, number];
+        if (low <= high) continue;
+        const shown = Object.entries(scope).map(([k, v]) => `${k}=${Number(v.toPrecision(6))}`).join(', ');
+        const bounds = `[${entry.range[0].source}, ${entry.range[1].source}]`;
+        const why = Number.isNaN(low) || Number.isNaN(high) ? `is not a number (${low}, ${high})` : `has low ${Number(low.toPrecision(6))} > high ${Number(high.toPrecision(6))}`;
+        lines.push(`reversed feedback range: ${cq.label}: feedback[${i}] range ${bounds} ${why} for ${shown}, so it can never match there; order the bounds (e.g. [min(a, b), max(a, b)])`);
+        return;
+      }
+    });
+    return lines;
   },
   scope: (cq, values) => ({ ...values, answer: cq.answer.evaluate(values) }),
   variant(cq, base) {
@@ -292,6 +308,16 @@ export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVaria
 function promptNamesUnit(prompt: string, unit: string): boolean {
   const escaped = unit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`\\bin\\s+(?:\\*\\*)?${escaped}\\b`, 'i').test(prompt);
+}
+
+/**
+ * The param values of every variant (an enclosing scenario's with them): every combination, or past
+ * MAX_COMBINATIONS a sample of seeds.
+ */
+function variantValues(cq: Compiled, bankId: string, outer?: AnyCompiled): Iterable<Record<string, number>> {
+  const params = [...(outer?.params ?? []), ...cq.params];
+  const total = params.reduce((n, p) => n * paramCount(p), 1);
+  return total <= MAX_COMBINATIONS ? everyCombination(params) : sampledVariants(cq, bankId, outer);
 }
 
 function* everyCombination(params: readonly CompiledParam[]): Generator<Record<string, number>> {
