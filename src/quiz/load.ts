@@ -16,6 +16,7 @@ import { compileQuestion } from './validate.js';
 import { InputFileError, readInputText } from './input-file.js';
 import { quoteInput } from './quote.js';
 import { readYaml } from './yaml-input.js';
+import { forbiddenCharProblems } from './xml-chars.js';
 import type { Bank, Question } from './types.js';
 
 /** A bank (or several) that cannot be loaded; `problems` lists every "file:line:col: message". */
@@ -163,6 +164,7 @@ export function checkBankSource(source: string, display: string): Checked {
     for (const problem of read.problems) problems.addAtOffset(problem.offset, problem.message);
     return { problems: problems.sorted(), bankIdAt: problems.where(0) };
   }
+  for (const problem of forbiddenCharProblems(doc, source)) problems.addAtOffset(problem.offset, problem.message);
   const data: unknown = read.value;
   const bankIdAt = problems.where(0);
   if (!isRecord(data)) {

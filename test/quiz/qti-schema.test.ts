@@ -61,7 +61,8 @@ function writePackages(packages: readonly { name: string; zip: Uint8Array }[]): 
 // and text mixing what Markdown turns into HTML (GFM tables, task lists, strikethrough, raw HTML), TeX
 // math and characters XML must escape.
 const INLINE = ['plain words', 'a < b & c > d', '"quoted" \'single\'', 'ünïcödé τ · ×', '**bold**', '*em*', '`code <x>`', '$n_c < m$',
-  '$$\\sum_i x_i$$', '~~struck~~', '[a link](https://example.org/a?b=1&c=2)', '![an image](fig.png)', '<b>raw</b>', '<br>', '<u>under</u>', 'x_1^2'];
+  '$$\\sum_i x_i$$', '~~struck~~', '[a link](https://example.org/a?b=1&c=2)', '![an image](fig.png)', '<b>raw</b>', '<br>', '<u>under</u>', 'x_1^2',
+  '2 &times; 3 &nbsp;bytes', '&#x41; &bogus; &mdash; &#7;'];
 const BLOCKS = ['- one\n- two', '1. first\n2. second', '> quoted', '# Heading', '---', '```\ncode & <x>\n```', '| a | b |\n|---|---|\n| 1 | 2 |',
   '| only | header |\n|---|---|', '- [ ] todo\n- [x] done', '<details><summary>s</summary>hidden</details>', '<div>raw block</div>', 'line  \nbreak'];
 const inline = fc.array(fc.constantFrom(...INLINE), { minLength: 1, maxLength: 3 }).map((parts) => parts.join(' '));
@@ -81,7 +82,7 @@ const partOf = (type: string): fc.Arbitrary<Record<string, unknown>> => {
     case 'numeric':
       return fc.record({ answer: fc.integer({ min: 1, max: 10_000 }), tolerance: fc.constant({ absolute: 0.5 }), feedback: fc.array(fc.record({ value: fc.integer({ min: 10_001, max: 20_000 }), message: inline }), { maxLength: 2 }) });
     case 'text':
-      return fc.record({ accept: fc.array(fc.constantFrom('fp16', 'O(n_c)', 'a < b & c', 'Key/Value', 'τ'), { minLength: 1, maxLength: 3 }), match: fc.constantFrom('exact', 'normalized') });
+      return fc.record({ accept: fc.array(fc.constantFrom('fp16', 'O(n_c)', 'a < b & c', 'Key/Value', 'τ', 'a &times; b'), { minLength: 1, maxLength: 3 }), match: fc.constantFrom('exact', 'normalized') });
     case 'matching':
       return fc.integer({ min: 2, max: 4 }).chain((k) => fc.tuple(distinct(k), distinct(k)).map(([lefts, rights]) => ({ pairs: lefts.map((left, i) => ({ left, right: rights[i] })) })));
     case 'ordering':
@@ -220,6 +221,17 @@ describe('QTI 2.1 export against the IMS schemas (xmllint)', () => {
     expect(item).toContain('identifier="_1-x"');
     expect(strFromU8(files['assessmentTest.xml']!)).toContain('<assessmentItemRef identifier="_1-x" href="items/1-x.xml"/>');
     expect(invalid(validateAll(writePackages([{ name: 'fit', zip }])))).toEqual([]);
+  });
+
+  it('named HTML entities in a bank (`&times;`, `&nbsp;` in raw HTML) export as characters, and the items validate', () => {
+    const raw = { bank: 'ent', title: 'Entities &times; --', questions: [
+      { id: 'ent', type: 'true-false', prompt: '2 &times; 3 &nbsp;bytes, &#x41; &amp; &lt; <b>&mdash;</b> &bogus;', answer: true, explanation: '&hellip;' },
+      { id: 'pick', type: 'multiple-choice', prompt: 'p', choices: [{ text: '&times; one', correct: true }, { text: '&alpha;', correct: true }, { text: 'no &nbsp;' }] },
+    ] };
+    const zip = toQtiPackage(checkBankSource(stringify(raw), 'ent.yaml').bank!, 0);
+    const item = strFromU8(unzipSync(zip)['items/ent.xml']!);
+    expect(item).toContain('<p>2 × 3 \u00a0bytes, A &amp; &lt; <b>—</b> &amp;bogus;</p>');
+    expect(invalid(validateAll(writePackages([{ name: 'entities', zip }])))).toEqual([]);
   });
 
   it('a scenario part whose item id equals another question\'s gets its own file and identifier (the manifest\'s IDs stay unique)', () => {

@@ -1,9 +1,11 @@
 /**
  * Markdown with TeX math → HTML for an LMS. Math is set aside before marked runs (so its backslashes and
  * underscores survive) and put back as \( … \) and \[ … \], the delimiters Moodle's MathJax filter and
- * most QTI players read. Output is XHTML-compatible (void elements closed) so it can sit inside XML.
+ * most QTI players read. Output is XHTML-compatible (void elements closed, no character reference but XML's
+ * own: `&times;` from raw HTML is written as ×) so it can sit inside XML.
  */
 import { Marked } from 'marked';
+import { xmlReferencesOnly } from './xml-text.js';
 
 const MATH = /(`+)[\s\S]*?\1|\$\$([\s\S]+?)\$\$|\$((?:\\\$|[^$\n])+?)\$/g;
 const marked = new Marked({ async: false, gfm: true });
@@ -20,7 +22,7 @@ function withMath(markdown: string, render: (md: string) => string): string {
     return `KVLABMATH${math.length - 1}Q`;
   });
   const html = render(guarded).replace(/KVLABMATH(\d+)Q/g, (_, i: string) => escapeXml(math[Number(i)]!));
-  return html.replace(/<(br|hr|img|input)([^>]*?)\s*\/?>/g, '<$1$2/>').trim();
+  return xmlReferencesOnly(html.replace(/<(br|hr|img|input)([^>]*?)\s*\/?>/g, '<$1$2/>').trim());
 }
 
 /** Block Markdown (paragraphs, lists) → HTML. */

@@ -9,6 +9,7 @@ import type { Bank } from '../types.js';
 import type { MoodleKit, XmlNode } from '../question-types/module.js';
 import { exportItems } from './resolve.js';
 import { inlineHtml, markdownToHtml } from './html.js';
+import { commentText, plainText } from './xml-text.js';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -32,10 +33,11 @@ const kit: MoodleKit = {
   num,
   inlineHtml,
   htmlText,
+  plainText: (node, text) => node.txt(plainText(text)),
   answer(q, fraction, text, feedback, format = 'html') {
     const a = q.ele('answer', { fraction: num(fraction), format });
     if (format === 'html') htmlText(a.ele('text'), text);
-    else a.ele('text').txt(text);
+    else a.ele('text').txt(plainText(text));
     if (feedback) textElement(a, 'feedback', inlineHtml(feedback));
     return a;
   },
@@ -43,11 +45,11 @@ const kit: MoodleKit = {
 
 export function toMoodleXml(bank: Bank, seed: number): string {
   const root: XMLBuilder = create({ version: '1.0', encoding: 'UTF-8' }).ele('quiz');
-  root.com(` ${bank.title} (kvlab bank ${bank.id}, seed ${seed}) `);
+  root.com(commentText(` ${bank.title} (kvlab bank ${bank.id}, seed ${seed}) `));
   root.ele('question', { type: 'category' }).ele('category').ele('text').txt(`$course$/kvlab/${bank.id}`);
   for (const item of exportItems(bank, seed)) {
     const q = root.ele('question', { type: item.lms.moodle.type }) as unknown as XmlNode;
-    q.ele('name').ele('text').txt(item.title);
+    q.ele('name').ele('text').txt(plainText(item.title));
     textElement(q, 'questiontext', markdownToHtml(item.prompt));
     textElement(q, 'generalfeedback', item.explanation ? markdownToHtml(item.explanation) : '');
     q.ele('defaultgrade').txt(num(item.points));

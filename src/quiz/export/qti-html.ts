@@ -10,6 +10,7 @@
  */
 import { fragment } from 'xmlbuilder2';
 import type { XmlNode } from '../question-types/module.js';
+import { plainText } from './xml-text.js';
 
 /** What an element may contain. */
 type Content = 'inline' | 'flow' | 'blocks' | 'list' | 'dl' | 'rows' | 'cells' | 'cols' | 'empty';
@@ -56,7 +57,7 @@ function attributesFor(name: string, source: (attr: string) => string | undefine
   const out: Record<string, string> = {};
   const keep = (attr: string, ok: (v: string) => boolean = () => true) => {
     const v = source(attr);
-    if (v !== undefined && ok(v)) out[attr] = v;
+    if (v !== undefined && ok(v)) out[attr] = plainText(v);
   };
   keep('class', (v) => v.trim() !== '');
   if (name === 'a') {
@@ -114,8 +115,9 @@ function writeChildren(nodes: readonly SourceNode[], target: XmlNode, content: C
   };
   for (const node of nodes) {
     if (node.nodeType === 3 || node.nodeType === 4) {
-      if (TEXT.has(content)) target.txt(node.data ?? '');
-      else if (wrap && !isBlank(node)) intoWrapper().txt(node.data ?? '');
+      // The parser has decoded the text (`&amp;bogus;` is `&bogus;` now); written back, each `&` is a character.
+      if (TEXT.has(content)) target.txt(plainText(node.data ?? ''));
+      else if (wrap && !isBlank(node)) intoWrapper().txt(plainText(node.data ?? ''));
       continue;
     }
     if (node.nodeType !== 1) continue; // comments, processing instructions
@@ -180,7 +182,10 @@ function writeTable(node: SourceNode, target: XmlNode, attrs: Record<string, str
  * `inline` one (a span). Throws if `html` is not well-formed XML; the caller falls back to plain text.
  */
 export function appendQtiHtml(parent: XmlNode, html: string, content: 'flow' | 'inline'): void {
-  // Whitespace between inline elements is content ("**a** *b*" has a space between the two).
-  const parsed = fragment({ skipWhitespaceOnlyText: false }, html) as unknown as { node: SourceNode };
-  writeChildren(children(parsed.node), parent, content);
+  // Whitespace between inline elements is content ("**a** *b*" has a space between the two). Wrapped in one
+  // element, because xmlbuilder2 reads a fragment that starts with text ("× one") as an element name.
+  const parsed = fragment({ skipWhitespaceOnlyText: false }, `<kvlab-html>${html}</kvlab-html>`) as unknown as { node: SourceNode };
+  const [wrapper] = children(parsed.node);
+  if (children(parsed.node).length !== 1 || !wrapper || nameOf(wrapper) !== 'kvlab-html') throw new Error('not one well-formed fragment');
+  writeChildren(children(wrapper), parent, content);
 }

@@ -12,6 +12,7 @@ import type { QtiKit, XmlNode } from '../question-types/module.js';
 import { exportItems, type ExportItem } from './resolve.js';
 import { inlineHtml, markdownToHtml } from './html.js';
 import { appendQtiHtml } from './qti-html.js';
+import { decodedText, plainText } from './xml-text.js';
 
 const QTI_NS = 'http://www.imsglobal.org/xsd/imsqti_v2p1';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -31,14 +32,14 @@ function num(x: number): string {
 
 /**
  * XHTML from Markdown into a div (`flow`) or a span (`inline`), fitted to QTI's XHTML (qti-html.ts); falls
- * back to the Markdown as escaped text if the HTML is not well-formed XML.
+ * back to the Markdown as text (its entities decoded) if the HTML is not well-formed XML.
  */
 function appendHtml(parent: XmlNode, html: string, fallback: string, content: 'flow' | 'inline'): void {
   try {
     appendQtiHtml(parent, html, content);
   } catch {
-    if (content === 'flow') parent.ele('p').txt(fallback);
-    else parent.txt(fallback);
+    if (content === 'flow') parent.ele('p').txt(plainText(decodedText(fallback)));
+    else parent.txt(plainText(decodedText(fallback)));
   }
 }
 
@@ -47,8 +48,9 @@ function kitFor(points: number): QtiKit {
     points,
     num,
     inline: (parent, md) => appendHtml(parent.ele('span'), inlineHtml(md), md, 'inline'),
+    plainText: (node, text) => node.txt(plainText(text)),
     setOutcome: (parent, id, build) => build(parent.ele('setOutcomeValue', { identifier: id })),
-    baseValue: (parent, type, value) => void parent.ele('baseValue', { baseType: type }).txt(value),
+    baseValue: (parent, type, value) => void parent.ele('baseValue', { baseType: type }).txt(plainText(value)),
   };
 }
 
@@ -61,18 +63,18 @@ export function qtiItem(item: ExportItem): string {
     'xmlns:xsi': XSI,
     'xsi:schemaLocation': QTI_XSD,
     identifier: qtiIdentifier(item.id),
-    title: item.title,
+    title: plainText(item.title),
     adaptive: 'false',
     timeDependent: 'false',
   }) as unknown as XmlNode;
   const rd = root.ele('responseDeclaration', { identifier: 'RESPONSE', cardinality: spec.cardinality, baseType: spec.baseType });
   const correct = rd.ele('correctResponse');
-  for (const value of spec.correct) correct.ele('value').txt(value);
+  for (const value of spec.correct) correct.ele('value').txt(plainText(value));
   // Mappings give partial credit (map_response) in points; case sensitivity is a property of each entry.
   if (spec.mapping) {
     const mapping = rd.ele('mapping', { lowerBound: '0', upperBound: num(item.points), defaultValue: '0' });
     for (const entry of spec.mapping.entries) {
-      const attributes: Record<string, string> = { mapKey: entry.key, mappedValue: num(entry.value * item.points) };
+      const attributes: Record<string, string> = { mapKey: plainText(entry.key), mappedValue: num(entry.value * item.points) };
       if (spec.mapping.caseSensitive !== undefined) attributes.caseSensitive = String(spec.mapping.caseSensitive);
       mapping.ele('mapEntry', attributes);
     }
@@ -138,10 +140,10 @@ function manifest(bank: Bank, items: readonly ExportItem[]): string {
 /** The assessmentTest: one part, one section with every item in bank order, SCORE the sum of the items'. */
 function assessmentTest(bank: Bank, items: readonly ExportItem[]): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const root = doc.ele(QTI_NS, 'assessmentTest', { 'xmlns:xsi': XSI, 'xsi:schemaLocation': QTI_XSD, identifier: `kvlab-${bank.id}-test`, title: bank.title });
+  const root = doc.ele(QTI_NS, 'assessmentTest', { 'xmlns:xsi': XSI, 'xsi:schemaLocation': QTI_XSD, identifier: `kvlab-${bank.id}-test`, title: plainText(bank.title) });
   root.ele('outcomeDeclaration', { identifier: 'SCORE', cardinality: 'single', baseType: 'float' }).ele('defaultValue').ele('value').txt('0');
   const part = root.ele('testPart', { identifier: 'part-1', navigationMode: 'nonlinear', submissionMode: 'individual' });
-  const section = part.ele('assessmentSection', { identifier: 'section-1', title: bank.title, visible: 'true' });
+  const section = part.ele('assessmentSection', { identifier: 'section-1', title: plainText(bank.title), visible: 'true' });
   for (const item of items) section.ele('assessmentItemRef', { identifier: qtiIdentifier(item.id), href: `items/${item.id}.xml` });
   root.ele('outcomeProcessing').ele('setOutcomeValue', { identifier: 'SCORE' }).ele('sum').ele('testVariables', { variableIdentifier: 'SCORE' });
   return doc.end({ prettyPrint: true });

@@ -129,7 +129,7 @@ export const matching: QuestionTypeModule<MatchingQuestion, Compiled, MatchingVa
         for (const p of item.pairs) {
           const sub = q.ele('subquestion', { format: 'html' });
           kit.htmlText(sub.ele('text'), kit.inlineHtml(p.left));
-          sub.ele('answer').ele('text').txt(p.right);
+          kit.plainText(sub.ele('answer').ele('text'), p.right);
         }
       },
     },

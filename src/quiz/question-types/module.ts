@@ -181,6 +181,8 @@ export interface MoodleKit {
   inlineHtml(markdown: string): string;
   /** HTML as an element's text, escaped so Moodle reads the HTML itself (entities included). */
   htmlText(node: XmlNode, html: string): XmlNode;
+  /** Plain text (a unit, a right side) as an element's text: every `&` a character, never an entity. */
+  plainText(node: XmlNode, text: string): XmlNode;
   /** An <answer fraction=…> with its text and optional feedback; returns it for extra children. */
   answer(q: XmlNode, fraction: number, text: string, feedback?: string, format?: string): XmlNode;
 }
@@ -191,6 +193,8 @@ export interface QtiKit {
   num(x: number): string;
   /** Inline Markdown appended to a QTI element as XHTML. */
   inline(parent: XmlNode, markdown: string): void;
+  /** Plain text (a unit) as an element's text: every `&` a character, never an entity. */
+  plainText(node: XmlNode, text: string): XmlNode;
   setOutcome(parent: XmlNode, id: string, build: (p: XmlNode) => void): void;
   baseValue(parent: XmlNode, type: string, value: string): void;
 }

@@ -260,7 +260,7 @@ export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVaria
         if (item.unit) {
           const unit = q.ele('units').ele('unit');
           unit.ele('multiplier').txt('1');
-          unit.ele('unit_name').txt(item.unit);
+          kit.plainText(unit.ele('unit_name'), item.unit);
           q.ele('showunits').txt('3'); // the unit is in the prompt; the answer is a bare number
           q.ele('unitgradingtype').txt('0');
         }
@@ -270,10 +270,10 @@ export const numeric: QuestionTypeModule<NumericQuestion, Compiled, NumericVaria
       cardinality: 'single',
       baseType: 'float',
       correct: [kit.num(item.answer)],
-      interaction(body) {
+      interaction(body, k) {
         const p = body.ele('p');
         p.ele('textEntryInteraction', { responseIdentifier: 'RESPONSE', expectedLength: '20' });
-        if (item.unit) p.txt(` ${item.unit}`);
+        if (item.unit) k.plainText(p, ` ${item.unit}`);
       },
       process(rp, k) {
         const cond = rp.ele('responseCondition').ele('responseIf');
