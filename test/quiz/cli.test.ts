@@ -351,7 +351,9 @@ describe('kvlab export', () => {
     expect(findAll(item, 'equal')[0]!.attributes.tolerance).toBe('0.24 0.24');
     expect(findAll(item, 'modalFeedback').map((m) => m.attributes.identifier)).toEqual(['FB0', 'FB1', 'FB2', 'SHOWN']);
     const multi = parseXml(strFromU8(files['items/multi.xml']!));
-    expect(findAll(multi, 'mapEntry').map((e) => e.attributes.mappedValue)).toEqual(['0.333333333333', '-0.333333333333', '0.333333333333', '0.333333333333']);
+    // Each right choice's third rounded up, so a perfect answer passes upperBound and scores exactly 1.
+    expect(findAll(multi, 'mapEntry').map((e) => e.attributes.mappedValue)).toEqual(['0.333333333334', '-0.333333333333', '0.333333333334', '0.333333333334']);
+    expect(findAll(multi, 'mapping')[0]!.attributes.upperBound).toBe('1');
     expect(findAll(multi, 'mapping')[0]!.attributes.lowerBound).toBe('0');
     const order = parseXml(strFromU8(files['items/order.xml']!));
     expect(findAll(order, 'index')).toHaveLength(4); // one point share per position

@@ -2,14 +2,15 @@
  * Text on its way into the XML exports (QTI, Moodle XML): named HTML entities a bank writes by hand
  * (`&times;`, `&nbsp;`) are decoded to characters, every file stays well-formed (checked by saxes, a strict
  * parser we did not write), and a character XML cannot carry is refused by the loader, so no export meets
- * one. (qti-schema.test.ts, full tier, validates such banks with xmllint too.)
+ * one. Also: the shares of a multiple-answer question add up to full marks in QTI, and its fractions are
+ * ones Moodle's importer accepts. (qti-schema.test.ts, full tier, validates such banks with xmllint too.)
  */
 import fc from 'fast-check';
 import { strFromU8, unzipSync } from 'fflate';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkBankSource, type Bank } from '../../src/quiz/index.js';
-import { toQtiPackage } from '../../src/quiz/export/qti.js';
+import { mappedValues, toQtiPackage } from '../../src/quiz/export/qti.js';
 import { toMoodleXml } from '../../src/quiz/export/moodle-xml.js';
 import { xmlReferencesOnly } from '../../src/quiz/export/xml-text.js';
 import { allText, findAll, parseXml, type XmlElement } from './xml.js';
@@ -117,5 +118,58 @@ describe('characters XML cannot carry', () => {
       { numRuns: 100 },
     );
     for (const ok of ['\t', '\n', '\r']) expect(checkBankSource(stringify(prompt(`a${ok}b`)), 'c.yaml').bank).toBeDefined();
+  });
+});
+
+/** Moodle's grade fractions (question_bank::fraction_options_full, moodle/moodle question/engine/bank.php). */
+const MOODLE_FRACTIONS = [1, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0].flatMap((f) => [f, -f]);
+/** Moodle's import (question/format.php importprocess → match_grade_options, matchgrades 'error') accepts a fraction within 0.00001 of one. */
+const moodleAccepts = (fraction: number) => MOODLE_FRACTIONS.some((f) => Math.abs(fraction - f) < 0.00001);
+
+describe('multiple-answer credit', () => {
+  const multi = (right: number, wrong: number, points: number) =>
+    bankOf({ bank: 'm', title: 'm', questions: [{ id: 'q', type: 'multiple-choice', prompt: 'p', points, choices: [
+      ...Array.from({ length: right }, (_, i) => ({ text: `right ${i}`, correct: true })),
+      ...Array.from({ length: right === 1 ? Math.max(1, wrong) : wrong }, (_, i) => ({ text: `wrong ${i}` })),
+    ] }] });
+
+  it('property: a perfect answer reaches exactly MAXSCORE in QTI, summed in any order, and nothing else does', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom(0.5, 1, 2, 3, 7, 10, 0.25), fc.integer(), (right, wrong, points, seed) => {
+        const item = exportsOf(multi(right, wrong, points)).qti['items/q.xml']!;
+        const mapping = findAll(item, 'mapping')[0]!;
+        const values = findAll(mapping, 'mapEntry').map((e) => Number(e.attributes.mappedValue));
+        const upper = Number(mapping.attributes.upperBound);
+        const maxScore = Number(allText(findAll(item, 'outcomeDeclaration').find((o) => o.attributes.identifier === 'MAXSCORE')!));
+        // QTI's mapResponse: the sum of the picked entries, clamped to [lowerBound, upperBound]; a player may sum in any order.
+        const shuffled = values.slice(0, right).sort((a, b) => ((a * 7919 + seed) % 13) - ((b * 7919 + seed) % 13));
+        const score = (picked: number[]) => Math.min(upper, Math.max(0, picked.reduce((sum, v) => sum + v, 0)));
+        expect(score(values.slice(0, right))).toBe(maxScore);
+        expect(score(shuffled)).toBe(maxScore);
+        expect(score([...values.slice(0, right)].reverse())).toBe(maxScore);
+        expect(maxScore).toBe(points);
+        // Each share is the exact one to 1e-11 of the points; one right choice fewer is not full marks.
+        for (const v of values.slice(0, right)) expect(Math.abs(v - points / right)).toBeLessThan(points * 1e-11);
+        if (right > 1) expect(score(values.slice(1, right))).toBeLessThan(maxScore);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('mappedValues keeps shares that already add up (halves, quarters, whole answers) as they are', () => {
+    expect(mappedValues([0.5, 0.5, -0.5], 1)).toEqual(['0.5', '0.5', '-0.5']);
+    expect(mappedValues([1, 1], 3)).toEqual(['3', '3']);
+    expect(mappedValues([1 / 3, 1 / 3, 1 / 3], 1)).toEqual(['0.333333333334', '0.333333333334', '0.333333333334']);
+    expect(mappedValues([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 1)[0]).toBe('0.100000000001'); // 0.1 × 10 is 0.9999999999999999
+  });
+
+  it('Moodle XML writes fractions Moodle\'s importer accepts for 1–10 and 20 right choices, with up to 3 wrong ones', () => {
+    for (const right of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20]) {
+      for (const wrong of [0, 1, 3]) {
+        const fractions = findAll(exportsOf(multi(right, wrong, 2)).moodle, 'answer').map((a) => Number(a.attributes.fraction) / 100);
+        expect(fractions).toHaveLength(right + (right === 1 ? Math.max(1, wrong) : wrong));
+        expect(fractions.filter((f) => !moodleAccepts(f)), `${right} right, ${wrong} wrong`).toEqual([]);
+      }
+    }
   });
 });

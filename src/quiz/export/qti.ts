@@ -30,6 +30,30 @@ function num(x: number): string {
   return String(Number(x.toPrecision(12)));
 }
 
+/** x > 0 at 12 significant digits, rounded up. */
+function numUp(x: number): string {
+  const exponent = Math.floor(Math.log10(x)) - 11;
+  const up = exponent < 0 ? Math.ceil(x * 10 ** -exponent) / 10 ** -exponent : Math.ceil(x / 10 ** exponent) * 10 ** exponent;
+  return String(Number(up.toPrecision(12)));
+}
+
+/**
+ * Each mapEntry's mappedValue, in points, from its share of them. A full answer's shares must add up to the
+ * mapping's upperBound (the points), which clamps the score to exactly MAXSCORE; but shares such as 1/3 written
+ * as 0.333333333333 three times add up to 0.999999999999, and even 0.1 ten times is 0.9999999999999999 in
+ * double arithmetic. So when the positive shares as written fall short in any order, each share below the
+ * whole is written rounded up (a margin of 1e-12 of it, then 12 significant digits): their sum then passes
+ * the points, and upperBound brings it back to them exactly.
+ */
+export function mappedValues(shares: readonly number[], points: number): string[] {
+  const plain = shares.map((share) => num(share * points));
+  const parts = plain.map(Number).filter((value) => value > 0);
+  // Equal parts add up alike in any order; unequal ones might not, so they are always rounded up.
+  const equal = parts.every((value) => value === parts[0]);
+  if (equal && parts.reduce((sum, value) => sum + value, 0) >= points) return plain;
+  return shares.map((share, i) => (share > 0 && share < 1 ? numUp(share * points * (1 + 1e-12)) : plain[i]!));
+}
+
 /**
  * XHTML from Markdown into a div (`flow`) or a span (`inline`), fitted to QTI's XHTML (qti-html.ts); falls
  * back to the Markdown as text (its entities decoded) if the HTML is not well-formed XML.
@@ -73,8 +97,9 @@ export function qtiItem(item: ExportItem): string {
   // Mappings give partial credit (map_response) in points; case sensitivity is a property of each entry.
   if (spec.mapping) {
     const mapping = rd.ele('mapping', { lowerBound: '0', upperBound: num(item.points), defaultValue: '0' });
-    for (const entry of spec.mapping.entries) {
-      const attributes: Record<string, string> = { mapKey: plainText(entry.key), mappedValue: num(entry.value * item.points) };
+    const values = mappedValues(spec.mapping.entries.map((entry) => entry.value), item.points);
+    for (const [i, entry] of spec.mapping.entries.entries()) {
+      const attributes: Record<string, string> = { mapKey: plainText(entry.key), mappedValue: values[i]! };
       if (spec.mapping.caseSensitive !== undefined) attributes.caseSensitive = String(spec.mapping.caseSensitive);
       mapping.ele('mapEntry', attributes);
     }
