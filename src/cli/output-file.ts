@@ -1,5 +1,5 @@
 /**
- * Writing an output file the command line owns (the gradebook) safely:
+ * Writing an output file the command line owns (a gradebook, an LMS export) safely:
  *
  * - checked before the work starts: the folder exists and is a folder, the target is not a folder;
  * - locked while the command runs: `<file>.lock`, created with O_EXCL and holding the writer's pid, so
@@ -22,9 +22,10 @@ export interface OutputLock {
 
 /**
  * Checks that `target` can be written (its folder exists) and locks it; `flag` names it in messages
- * ("--out 'book.csv'"). `note` receives the notes (a stale lock taken over, a stray removed).
+ * ("--out 'book.csv'"). `note` receives the notes (a stale lock taken over, a stray removed); `command`
+ * names the writer in them.
  */
-export function lockOutput(target: string, flag: string, note: (text: string) => void): OutputLock {
+export function lockOutput(target: string, flag: string, note: (text: string) => void, command = 'kvlab grade'): OutputLock {
   const folder = dirname(target);
   let folderStats: fs.Stats;
   try {
@@ -37,10 +38,10 @@ export function lockOutput(target: string, flag: string, note: (text: string) =>
   if (existing && !existing.isFile()) throw new UsageError(`${flag} is not a regular file; give a file name such as gradebook.csv`);
 
   const lockPath = `${target}.lock`;
-  acquire(lockPath, flag, note);
+  acquire(lockPath, flag, note, command);
   let released = false;
   try {
-    removeStrays(target, note);
+    removeStrays(target, note, command);
   } catch (error) {
     fs.rmSync(lockPath, { force: true });
     throw error;
@@ -55,7 +56,7 @@ export function lockOutput(target: string, flag: string, note: (text: string) =>
   };
 }
 
-function acquire(lockPath: string, flag: string, note: (text: string) => void): void {
+function acquire(lockPath: string, flag: string, note: (text: string) => void, command: string): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lockPath, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
@@ -68,7 +69,7 @@ function acquire(lockPath: string, flag: string, note: (text: string) => void): 
     }
     const holder = readPid(lockPath);
     if (holder !== undefined && isRunning(holder)) {
-      throw new UsageError(`${flag} is being written by another kvlab grade (pid ${holder}); wait for it, or delete ${lockPath} if that process is gone`);
+      throw new UsageError(`${flag} is being written by another ${command} (pid ${holder}); wait for it, or delete ${lockPath} if that process is gone`);
     }
     if (holder === undefined) {
       throw new UsageError(`${flag} is locked by ${lockPath}, which names no process; delete it if no other kvlab is writing`);
@@ -105,14 +106,14 @@ export function tempName(target: string, pid: number = process.pid): string {
 }
 
 /** Removes temporary files of `target` left by writers that are gone (a kill -9 between write and rename). */
-function removeStrays(target: string, note: (text: string) => void): void {
+function removeStrays(target: string, note: (text: string) => void, command: string): void {
   const prefix = `.${basename(target)}.kvlab-`;
   for (const name of fs.readdirSync(dirname(target))) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length, -'.tmp'.length));
     if (!Number.isSafeInteger(pid) || isRunning(pid)) continue;
     fs.rmSync(join(dirname(target), name), { force: true });
-    note(`removed ${name}, left by an interrupted kvlab grade`);
+    note(`removed ${name}, left by an interrupted ${command}`);
   }
 }
 

@@ -6,10 +6,14 @@ import { UsageError } from '../errors.js';
 import { BankError, bankFiles, checkBanks, defaultBankDir, loadBank, type Bank } from '../../quiz/index.js';
 import { displayPath } from '../paths.js';
 
-/** A bank's problems end a command with exit 2: each problem on its own line, then what to do. */
+/**
+ * A bank's problems end a command with exit 2 and one line, as every bad input does: the first problem
+ * (file:line:col, what is wrong) and, when there are more, how many and where to see them all.
+ */
 export class BankProblems extends UsageError {
   constructor(readonly problems: readonly string[]) {
-    super(`${problems.join('\nkvlab: ')}\nkvlab: fix the bank (kvlab lint lists every problem)`);
+    const more = problems.length - 1;
+    super(more === 0 ? problems[0]! : `${problems[0]!} (and ${more} more problem${more === 1 ? '' : 's'}; kvlab lint lists them all)`);
   }
 }
 

@@ -1,14 +1,14 @@
 /**
  * kvlab export --format gift|moodle-xml|qti BANK --out FILE [--seed N]: one variant of a bank (seed 0 by
- * default) in a format an LMS imports. QTI is a content package (.zip). Written atomically; never over
- * the bank itself.
+ * default) in a format an LMS imports. QTI is a content package (.zip). Written as `kvlab grade` writes its
+ * gradebook (output-file.ts: the folder checked first, locked, atomic); never over the bank itself.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { RegisterCommand } from '../command.js';
 import { parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
+import { lockOutput } from '../output-file.js';
 import { giftLimits, giftLostPoints, giftNeeds, toGift } from '../../quiz/export/gift.js';
 import { exportItems } from '../../quiz/export/resolve.js';
 import { toMoodleXml } from '../../quiz/export/moodle-xml.js';
@@ -39,8 +39,12 @@ export const registerExport: RegisterCommand = (program, ctx) => {
         throw new UsageError(`--out '${options.out}' is the bank file itself; choose another name`);
       }
       if (format === 'qti' && !/\.zip$/i.test(out)) throw new UsageError(`--format qti writes a content package: name --out with .zip (got '${options.out}')`);
-      const data = format === 'gift' ? toGift(bank, seed) : format === 'moodle-xml' ? toMoodleXml(bank, seed) : toQtiPackage(bank, seed);
-      writeFileAtomic.sync(out, typeof data === 'string' ? data : Buffer.from(data));
+      const lock = lockOutput(out, `--out '${options.out}'`, (text) => io.stderr(`kvlab: note: ${text}\n`), 'kvlab export');
+      try {
+        lock.write(format === 'gift' ? toGift(bank, seed) : format === 'moodle-xml' ? toMoodleXml(bank, seed) : toQtiPackage(bank, seed));
+      } finally {
+        lock.release();
+      }
       io.stdout(`wrote ${displayPath(io, out)}: bank ${bank.id}, seed ${seed}, ${format}\n`);
       for (const item of exportItems(bank, seed)) {
         const limit = item.lms.limits?.(item.data);
