@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../errors.js';
+import { count } from '../count.js';
 import { BankError, bankFiles, checkBanks, defaultBankDir, loadBank, type Bank } from '../../quiz/index.js';
 import { displayPath } from '../paths.js';
 
@@ -13,7 +14,7 @@ import { displayPath } from '../paths.js';
 export class BankProblems extends UsageError {
   constructor(readonly problems: readonly string[]) {
     const more = problems.length - 1;
-    super(more === 0 ? problems[0]! : `${problems[0]!} (and ${more} more problem${more === 1 ? '' : 's'}; kvlab lint lists them all)`);
+    super(more === 0 ? problems[0]! : `${problems[0]!} (and ${count(more, 'more problem')}; kvlab lint lists them all)`);
   }
 }
 
