@@ -13,6 +13,7 @@ import { checkBankSource, type Bank } from '../../src/quiz/index.js';
 import { mappedValues, toQtiPackage } from '../../src/quiz/export/qti.js';
 import { toMoodleXml } from '../../src/quiz/export/moodle-xml.js';
 import { xmlReferencesOnly } from '../../src/quiz/export/xml-text.js';
+import { questionTypeWarnings } from '../../src/quiz/lint/type-warnings.js';
 import { allText, findAll, parseXml, type XmlElement } from './xml.js';
 
 function bankOf(raw: unknown, file = 'x.yaml'): Bank {
@@ -161,6 +162,16 @@ describe('multiple-answer credit', () => {
     expect(mappedValues([1, 1], 3)).toEqual(['3', '3']);
     expect(mappedValues([1 / 3, 1 / 3, 1 / 3], 1)).toEqual(['0.333333333334', '0.333333333334', '0.333333333334']);
     expect(mappedValues([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], 1)[0]).toBe('0.100000000001'); // 0.1 × 10 is 0.9999999999999999
+  });
+
+  it('lint warns of a multiple-choice question exactly when Moodle\'s importer would refuse its fractions (1–25 right choices)', () => {
+    for (let right = 1; right <= 25; right++) {
+      const bank = multi(right, 1, 1);
+      const refused = findAll(exportsOf(bank).moodle, 'answer').some((a) => !moodleAccepts(Number(a.attributes.fraction) / 100));
+      const warnings = questionTypeWarnings([bank]);
+      expect(warnings.length > 0, `${right} right choices`).toBe(refused);
+      if (refused) expect(warnings).toEqual([`x.yaml: warning: Moodle cannot import its credit: question 'q': ${right} right choices are worth 1/${right} of the points each, which is not one of Moodle's grade fractions (1/k for k = 1–10 or 20), so Moodle refuses its GIFT and Moodle XML export; mark at most 10 choices right (QTI carries it as it is)`]);
+    }
   });
 
   it('Moodle XML writes fractions Moodle\'s importer accepts for 1–10 and 20 right choices, with up to 3 wrong ones', () => {

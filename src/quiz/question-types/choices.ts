@@ -149,6 +149,12 @@ function resolve(cq: Compiled<SingleChoiceQuestion | MultipleChoiceQuestion>, va
 
 const choiceId = (i: number) => `C${i}`;
 
+/**
+ * The k for which ±1/k is one of Moodle's grade fractions (question_bank::fraction_options_full: p/q for
+ * q ≤ 6, p/10, 1/q for q ≤ 10, 1/20). Its importer refuses any other (match_grade_options, within 0.00001).
+ */
+const MOODLE_SHARES: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20]);
+
 function lms<D extends SingleChoiceQuestion | MultipleChoiceQuestion>(single: boolean): QuestionTypeModule<D, Compiled<D>, ChoiceVariant, SingleChoiceKey | MultipleChoiceKey, Item>['lms'] {
   return {
     resolve: (cq, ctx) => resolve(cq, ctx.values),
@@ -239,6 +245,11 @@ export const multipleChoice: QuestionTypeModule<MultipleChoiceQuestion, Compiled
   variant: variant('multiple-choice'),
   key: (cq) => ({ type: 'multiple-choice', answer: cq.def.choices.filter((c) => c.correct).map((c) => c.id) }),
   describeKey: (key) => key.answer.join(', '),
+  warnings(cq) {
+    const right = cq.choices.filter((c) => c.correct).length;
+    if (MOODLE_SHARES.has(right)) return [];
+    return [`Moodle cannot import its credit: ${cq.label}: ${right} right choices are worth 1/${right} of the points each, which is not one of Moodle's grade fractions (1/k for k = 1–10 or 20), so Moodle refuses its GIFT and Moodle XML export; mark at most 10 choices right (QTI carries it as it is)`];
+  },
   grade(cq, answer, ctx) {
     if (!Array.isArray(answer)) return { kind: 'not-graded', reason: `expected a list of choice ids (${ids(cq)}), got ${describe(answer)}` };
     const chosen = new Set<string>();
