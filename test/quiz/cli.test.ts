@@ -3,13 +3,13 @@
  * report of the spec, the gradebook CSV written atomically and never over an input, and export files that
  * parse (strict XML) and hold the answers.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { answerKey, type AnswerKey } from '../../src/quiz/index.js';
-import { allTypes, expectRejected, fixtures, kvlab, tempDir, tempFiles } from './helpers.js';
+import { allTypes, expectRejected, fixtures, kvlab, root, tempDir, tempFiles } from './helpers.js';
 import { allText, findAll, parseXml } from './xml.js';
 
 const bankFile = join(fixtures, 'all-types.yaml');
@@ -414,5 +414,13 @@ describe('kvlab export', () => {
     await expectRejected(['export', '--format', 'gift', join(fixtures, 'bad', 'syntax.yaml'), '--out', out], /^kvlab: test\/quiz\/fixtures\/bad\/syntax\.yaml:3:1: YAML syntax: [^\n]*\n$/);
     await expectRejected(['export', '--format', 'gift', join(fixtures, 'bad', 'rules.yaml'), '--out', out], /^kvlab: \S*rules\.yaml:\d+:\d+: question '[^']+': .* \(and \d+ more problems; kvlab lint lists them all\)\n$/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('an assignment with problems is one line too, naming the lint that lists them all', async () => {
+    const dir = join(tempDir(), 'hw');
+    cpSync(join(root, 'example-assignment'), dir, { recursive: true });
+    const yaml = join(dir, 'assignment.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^title: /m, 'titel: ').replace('{id: window-growth,', '{id: nope,'));
+    await expectRejected(['assignment', 'release', dir, '--out', join(tempDir(), 'out')], new RegExp(`^kvlab: \\S*assignment\\.yaml\\S*: .* \\(and \\d+ more problems?; kvlab lint ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} lists them all\\)\\n$`));
   });
 });

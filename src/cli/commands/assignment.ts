@@ -9,7 +9,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { RegisterCommand } from '../command.js';
 import type { CliIO } from '../io.js';
 import { printJson } from '../io.js';
-import { UsageError } from '../errors.js';
+import { InputProblems, UsageError } from '../errors.js';
 import { AssignmentError, loadAssignment, type AssignmentSource } from '../../assignment/manifest.js';
 import { writeRelease } from '../../assignment/release.js';
 import { autograderZip } from '../../assignment/autograder.js';
@@ -23,7 +23,7 @@ export function resolveAssignment(io: CliIO, path: string): AssignmentSource {
   try {
     return loadAssignment(dir, displayPath(io, dir));
   } catch (error) {
-    if (error instanceof AssignmentError) throw new UsageError(`${error.problems.join('\nkvlab: ')}\nkvlab: fix the assignment (kvlab lint ${path} lists every problem)`);
+    if (error instanceof AssignmentError) throw new InputProblems(error.problems, `kvlab lint ${path}`);
     throw error;
   }
 }

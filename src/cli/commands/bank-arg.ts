@@ -2,21 +2,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliIO } from '../io.js';
-import { UsageError } from '../errors.js';
-import { count } from '../count.js';
+import { InputProblems, UsageError } from '../errors.js';
 import { BankError, bankFiles, checkBanks, defaultBankDir, loadBank, type Bank } from '../../quiz/index.js';
 import { displayPath } from '../paths.js';
 
-/**
- * A bank's problems end a command with exit 2 and one line, as every bad input does: the first problem
- * (file:line:col, what is wrong) and, when there are more, how many and where to see them all.
- */
-export class BankProblems extends UsageError {
-  constructor(readonly problems: readonly string[]) {
-    const more = problems.length - 1;
-    super(more === 0 ? problems[0]! : `${problems[0]!} (and ${count(more, 'more problem')}; kvlab lint lists them all)`);
-  }
-}
+/** A bank's problems end a command with exit 2 and one line (InputProblems). */
+export class BankProblems extends InputProblems {}
 
 export function looksLikePath(arg: string): boolean {
   return /\.ya?ml$/i.test(arg) || arg.includes('/') || arg.includes('\\');
