@@ -63,6 +63,7 @@ describe('the command line loads a command only when it runs', () => {
     const reach = staticReach(join(src, 'cli', 'main.ts'));
     expect(rel(reach.files)).toEqual([
       'src/cli/commands/index.ts',
+      'src/cli/count.ts', // errors.ts counts the problems it does not show
       'src/cli/errors.ts',
       'src/cli/io.ts',
       'src/cli/main.ts',
