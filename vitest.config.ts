@@ -18,6 +18,7 @@ const FULL_ONLY = [
   'test/site-browser.test.ts', // and driven in Chromium
   'test/assignment/workflow.test.ts', // spawns the autograder script
   'test/assignment/kernel.test.ts', // runs a released notebook on the tslab kernel
+  'test/engine/threads-process.test.ts', // spawns Node to watch the helper thread from a whole process
   'test/quiz/qti-schema.test.ts', // runs xmllint (installed by setup, like Jupyter and Chromium) on 800 exported files
 ];
 
