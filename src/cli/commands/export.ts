@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { RegisterCommand } from '../command.js';
 import { parseChoice, parseCount } from '../args.js';
 import { UsageError } from '../errors.js';
+import { count } from '../count.js';
 import { lockOutput } from '../output-file.js';
 import { giftLimits, giftLostPoints, giftNeeds, toGift } from '../../quiz/export/gift.js';
 import { exportItems } from '../../quiz/export/resolve.js';
@@ -54,7 +55,7 @@ export const registerExport: RegisterCommand = (program, ctx) => {
         for (const { item, limit } of giftLimits(bank, seed)) io.stdout(`note: ${item.title} (${item.type}) is ${limit}\n`);
         for (const [need, items] of giftNeeds(bank, seed)) {
           const shown = items.slice(0, 5).map((item) => item.title).join(', ');
-          io.stdout(`note: ${items.length} item${items.length === 1 ? '' : 's'} need${items.length === 1 ? 's' : ''} ${need} to import: ${shown}${items.length > 5 ? ', …' : ''}\n`);
+          io.stdout(`note: ${count(items.length, 'item')} need${items.length === 1 ? 's' : ''} ${need} to import: ${shown}${items.length > 5 ? ', …' : ''}\n`);
         }
         // GIFT has no syntax for points: every item imports worth 1 point in Moodle.
         const lost = giftLostPoints(bank, seed);
