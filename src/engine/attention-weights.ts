@@ -6,7 +6,7 @@
  */
 import type { KvCache } from './kv-cache.js';
 
-/** One query head's attention over the pairs a cache shows it, in slot order. */
+/** One query head's attention over the pairs a cache shows it, in the cache's slot order (not position order once a ring wraps). */
 export interface AttentionWeights {
   /** The sequence position (0-based) of each attended pair. */
   positions: number[];

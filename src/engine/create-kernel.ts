@@ -36,11 +36,14 @@ export function defaultThreads(width: number, kernel?: AttentionKernel | Kernel)
  * count, a kernel object with other threads than asked, or what this runtime lacks.
  */
 export function createKernel(kernel?: AttentionKernel | Kernel, threads?: 1 | 2): Kernel {
-  if (threads !== undefined && (threads as unknown) !== 1 && (threads as unknown) !== 2) {
+  // null, as a JavaScript caller may pass for "not given", is not given (as createDecoder's ?? reads it).
+  if (threads !== undefined && threads !== null && (threads as unknown) !== 1 && (threads as unknown) !== 2) {
     const shown = typeof threads === 'string' ? `'${threads as string}'` : String(threads);
     throw new RangeError(`threads must be 1 or 2 (got ${shown})`);
   }
+  threads ??= undefined;
   if (typeof kernel === 'object' && kernel !== null && typeof kernel.attend === 'function') {
+    if (kernel.name === 'js' && threads === 2) throw new RangeError("threads: 2 needs the 'wasm' kernel; the 'js' kernel runs on one thread");
     if (threads !== undefined && threads !== kernel.threads) {
       throw new RangeError(`threads: ${threads} asks for another kernel than the one given, which runs on ${kernel.threads} thread${kernel.threads === 1 ? '' : 's'}; pass createKernel('${kernel.name}', ${threads}) or leave threads out`);
     }

@@ -136,20 +136,24 @@ export class Decoder {
 
   /**
    * Where the last decoded token's attention went in one layer and query head: each attended pair's
-   * position and softmax weight (float64, recomputed from the cache's keys and the query the step used).
+   * position and softmax weight (float64, recomputed from the cache's keys and the query the step used), in
+   * the cache's slot order (a ring's oldest pair is not first once it wraps; sort by position if need be).
    * For caches that keep tokens (full, window, sinks, paged) and positions 'none' or 'absolute'; call it
    * right after step().
    */
   attentionWeights(layer: number, head: number): AttentionWeights {
     const { layers, heads, kvHeads, headDim, rope } = this.config;
-    if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`layer must be 0..${layers - 1} (got ${layer})`);
-    if (!Number.isInteger(head) || head < 0 || head >= heads) throw new RangeError(`head must be 0..${heads - 1} (got ${head})`);
+    const shown = (n: unknown) => (typeof n === 'string' ? `'${n}'` : String(n));
+    if (!Number.isInteger(layer) || layer < 0 || layer >= layers) throw new RangeError(`layer must be 0..${layers - 1} (got ${shown(layer)})`);
+    if (!Number.isInteger(head) || head < 0 || head >= heads) throw new RangeError(`head must be 0..${heads - 1} (got ${shown(head)})`);
     const kind = this.cache.policy.kind;
     if (kind !== 'full' && kind !== 'window' && kind !== 'sinks') {
       throw new RangeError(`attention weights are per token: a ${kind} cache pools tokens; use a full, window or sinks cache`);
     }
     if (rope === 'streaming') throw new RangeError("attention weights are computed with keys as cached: use rope 'none' or 'absolute', not 'streaming'");
-    if (this.lastQueriesAt !== this.cache.tokens) throw new RangeError('call attentionWeights right after step(): it reads the queries of the last step');
+    if (this.lastQueriesAt !== this.cache.tokens) {
+      throw new RangeError('call attentionWeights right after step(): it reads the queries of the last step, and prefill() keeps none');
+    }
     return weightsOver(this.cache, layer, Math.floor(head / (heads / kvHeads)), this.lastQueries, (layer * heads + head) * headDim);
   }
 

@@ -90,8 +90,9 @@ describe('attentionWeights', () => {
     expect(decoder.attentionWeights(0, 0).weights).not.toEqual(decoder.attentionWeights(0, 1).weights);
     expect(() => decoder.attentionWeights(1, 0)).toThrow('layer must be 0..0 (got 1)');
     expect(() => decoder.attentionWeights(0, 2)).toThrow('head must be 0..1 (got 2)');
+    expect(() => decoder.attentionWeights('0' as unknown as number, 0)).toThrow("layer must be 0..0 (got '0')");
     decoder.prefill([1, 2]);
-    expect(() => decoder.attentionWeights(0, 0)).toThrow('right after step()');
+    expect(() => decoder.attentionWeights(0, 0)).toThrow('right after step(): it reads the queries of the last step, and prefill() keeps none');
     const pooled = createDecoder({ layers: 1, heads: 1, headDim: 8, vocab: 16 }, { kind: 'moving-average', window: 4 });
     pooled.step(1);
     expect(() => pooled.attentionWeights(0, 0)).toThrow('a moving-average cache pools tokens');

@@ -97,7 +97,11 @@ describe('thread count', () => {
     expect(() => createKernel('js', 2)).toThrow("threads: 2 needs the 'wasm' kernel");
     expect(() => createKernel('wasm', 3 as 2)).toThrow('threads must be 1 or 2 (got 3)');
     expect(() => createKernel('wasm', '2' as unknown as 2)).toThrow("threads must be 1 or 2 (got '2')");
-    expect(() => createKernel(createKernel('js'), 2)).toThrow("runs on 1 thread; pass createKernel('js', 2) or leave threads out");
+    expect(() => createKernel(createKernel('js'), 2)).toThrow("threads: 2 needs the 'wasm' kernel");
+    expect(() => createKernel(createKernel('wasm'), 2)).toThrow("runs on 1 thread; pass createKernel('wasm', 2) or leave threads out");
+    // null is "not given", as createDecoder's default reads it.
+    expect(createKernel('wasm', null as unknown as 2).threads).toBe(1);
+    expect(createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { threads: null as unknown as 2 }).heldBytes()).toBe(0);
     expect(() => createDecoder({ layers: 1, heads: 2, headDim: 4 }, { kind: 'full' }, { kernel: createKernel('wasm'), threads: 2 })).toThrow(RangeError);
     expect(() => createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { threads: 7 as 2 })).toThrow('threads must be 1 or 2 (got 7)');
     expect(() => createCache({ layers: 1, kvHeads: 1, headDim: 4 }, { kind: 'full' }, { kernel: 'js', threads: 2 })).toThrow("needs the 'wasm' kernel");

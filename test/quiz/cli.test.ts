@@ -409,6 +409,16 @@ describe('kvlab export', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('an --out named like a bank or submission, or -, is refused and the file left as it was', async () => {
+    const dir = tempDir();
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, 'bank: other\n');
+    await expectRejected(['export', '--format', 'gift', bankFile, '--out', other], /^kvlab: --out '.*other\.yaml' names a bank or submission file \(\.yaml\/\.json\/\.ipynb\); an export is a \.gift or \.txt file: choose such a name\n$/);
+    expect(readFileSync(other, 'utf8')).toBe('bank: other\n');
+    await expectRejected(['export', '--format', 'moodle-xml', bankFile, '--out', join(dir, 'hw.ipynb')], /an export is an \.xml file: choose such a name\n$/);
+    await expectRejected(['export', '--format', 'gift', bankFile, '--out', '-'], /^kvlab: --out '-': export writes a file, not standard output; give a file name\n$/);
+  });
+
   it('a bank with problems is one line: the first problem, then how many more (kvlab lint lists them)', async () => {
     const out = join(tempDir(), 'x.gift');
     await expectRejected(['export', '--format', 'gift', join(fixtures, 'bad', 'syntax.yaml'), '--out', out], /^kvlab: test\/quiz\/fixtures\/bad\/syntax\.yaml:3:1: YAML syntax: [^\n]*\n$/);

@@ -18,6 +18,8 @@ import { resolveBank } from './bank-arg.js';
 import { displayPath } from '../paths.js';
 
 const FORMATS = ['gift', 'moodle-xml', 'qti'] as const;
+/** What each format's file is usually named, for messages. */
+const EXTENSION: Record<(typeof FORMATS)[number], string> = { gift: 'a .gift or .txt file', 'moodle-xml': 'an .xml file', qti: 'a .zip package' };
 
 export const registerExport: RegisterCommand = (program, ctx) => {
   program
@@ -40,6 +42,11 @@ export const registerExport: RegisterCommand = (program, ctx) => {
         throw new UsageError(`--out '${options.out}' is the bank file itself; choose another name`);
       }
       if (format === 'qti' && !/\.zip$/i.test(out)) throw new UsageError(`--format qti writes a content package: name --out with .zip (got '${options.out}')`);
+      // A bank or submission file is never an export's name: writing one would replace someone's source.
+      if (/\.(ya?ml|json|ipynb)$/i.test(out)) {
+        throw new UsageError(`--out '${options.out}' names a bank or submission file (.yaml/.json/.ipynb); an export is ${EXTENSION[format]}: choose such a name`);
+      }
+      if (options.out === '-') throw new UsageError("--out '-': export writes a file, not standard output; give a file name");
       const lock = lockOutput(out, `--out '${options.out}'`, (text) => io.stderr(`kvlab: note: ${text}\n`), 'kvlab export');
       try {
         lock.write(format === 'gift' ? toGift(bank, seed) : format === 'moodle-xml' ? toMoodleXml(bank, seed) : toQtiPackage(bank, seed));
