@@ -1,9 +1,9 @@
 /**
  * The Gradescope autograder archive: `setup.sh` (run once when Gradescope builds its image: Node and
- * kvlab), `run_autograder` (run for every submission: grades /autograder/submission/*.ipynb into
- * /autograder/results/results.json) and the assignment's source folder (manifest, notebooks, private
- * banks: the archive stays on Gradescope's side, students never see it). Gradescope unpacks the archive
- * into /autograder/source.
+ * kvlab), `run_autograder` (run for every submission: grades the one .ipynb anywhere under
+ * /autograder/submission into /autograder/results/results.json) and the assignment's source folder
+ * (manifest, notebooks, private banks: the archive stays on Gradescope's side, students never see it).
+ * Gradescope unpacks the archive into /autograder/source.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -42,8 +42,13 @@ KVLAB="\${KVLAB_BIN:-kvlab}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
-shopt -s nullglob
-notebooks=("$ROOT"/submission/*.ipynb)
+# Notebooks anywhere under submission/: a student may upload a zipped folder (submission/hw1/s1001.ipynb).
+# Hidden files and folders (.ipynb_checkpoints' copies, macOS's ._ files) and __MACOSX are skipped: they are
+# not what the student meant to hand in, and would count as a second notebook.
+notebooks=()
+if [ -d "$ROOT/submission" ]; then
+  mapfile -d '' notebooks < <(cd "$ROOT/submission" && find . \\( -name '.?*' -o -name __MACOSX \\) -prune -o -type f -name '*.ipynb' -print0 | LC_ALL=C sort -z)
+fi
 if [ \${#notebooks[@]} -eq 0 ]; then
   printf '%s\\n' '{"score":0,"output":"No notebook (.ipynb) was handed in: upload your saved notebook.","visibility":"visible","tests":[]}' > "$RESULTS"
   exit 0
@@ -53,13 +58,13 @@ fi
 if [ \${#notebooks[@]} -gt 1 ]; then
   names=""
   for nb in "\${notebooks[@]}"; do
-    name=$(basename "$nb" | tr -d '\\000-\\037' | sed 's/[\\\\"]/\\\\&/g')
+    name=$(printf '%s' "\${nb#./}" | tr -d '\\000-\\037' | sed 's/[\\\\"]/\\\\&/g')
     names="$names\${names:+, }$name"
   done
   printf '{"score":0,"output":"Your upload holds %s notebooks (%s); the autograder grades one. Upload exactly one notebook (.ipynb) and submit again.","visibility":"visible","tests":[]}\\n' "\${#notebooks[@]}" "$names" > "$RESULTS"
   exit 0
 fi
-$KVLAB grade --assignment "$ROOT/source/assignment" --format gradescope --out "$RESULTS" "\${notebooks[@]}"
+$KVLAB grade --assignment "$ROOT/source/assignment" --format gradescope --out "$RESULTS" "$ROOT/submission/\${notebooks[0]#./}"
 status=$?
 if [ ! -s "$RESULTS" ]; then
   printf '%s\\n' "{\\"score\\":0,\\"output\\":\\"The autograder failed (kvlab exit $status); tell your instructor.\\",\\"visibility\\":\\"visible\\",\\"tests\\":[]}" > "$RESULTS"

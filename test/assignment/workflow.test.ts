@@ -4,7 +4,7 @@
  * results, and the Gradescope autograder archive run against a stand-in of Gradescope's /autograder.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -217,9 +217,31 @@ describe('an assignment from release to Gradescope', () => {
     expect(two.output).toBe('Your upload holds 2 notebooks (homework.ipynb, my "other" try.ipynb); the autograder grades one. Upload exactly one notebook (.ipynb) and submit again.');
     execFileSync('rm', [join(ag, 'submission', 'my "other" try.ipynb')]);
 
-    // Nothing handed in: a result that says so, never a missing file.
-    writeFileSync(join(ag, 'submission', 'homework.ipynb'), '');
-    execFileSync('rm', [join(ag, 'submission', 'homework.ipynb')]);
+    // A zipped folder, unpacked by Gradescope: the notebook one level down is found and graded, and the
+    // Jupyter checkpoint copy beside it and macOS's __MACOSX/._ copies do not count as more notebooks.
+    rmSync(join(ag, 'submission'), { recursive: true });
+    mkdirSync(join(ag, 'submission', 'hw1', '.ipynb_checkpoints'), { recursive: true });
+    mkdirSync(join(ag, 'submission', '__MACOSX', 'hw1'), { recursive: true });
+    writeFileSync(join(ag, 'submission', 'hw1', 's1001.ipynb'), readFileSync(join(subs, 'a-solved.ipynb')));
+    writeFileSync(join(ag, 'submission', 'hw1', '.ipynb_checkpoints', 's1001-checkpoint.ipynb'), readFileSync(join(subs, 'b-wrong.ipynb')));
+    writeFileSync(join(ag, 'submission', '__MACOSX', 'hw1', '._s1001.ipynb'), 'resource fork, not JSON');
+    writeFileSync(join(ag, 'submission', 'hw1', '._s1001.ipynb'), 'resource fork, not JSON');
+    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe', cwd: root });
+    const nested = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; tests: { name: string; output: string }[] };
+    expect(nested.score).toBe(7);
+    expect(nested.tests[0]!.output).toContain('hw1/s1001.ipynb');
+
+    // A second notebook elsewhere in the folder does count: both are named by their path in the upload.
+    mkdirSync(join(ag, 'submission', 'hw1', 'old'));
+    writeFileSync(join(ag, 'submission', 'hw1', 'old', 'draft.ipynb'), readFileSync(join(subs, 'b-wrong.ipynb')));
+    execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe', cwd: root });
+    const twoNested = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; output: string };
+    expect(twoNested).toMatchObject({ score: 0 });
+    expect(twoNested.output).toMatch(/^Your upload holds 2 notebooks \(hw1\/old\/draft\.ipynb, hw1\/s1001\.ipynb\);/);
+
+    // Nothing handed in (only the hidden copies left): a result that says so, never a missing file.
+    rmSync(join(ag, 'submission', 'hw1', 's1001.ipynb'));
+    rmSync(join(ag, 'submission', 'hw1', 'old'), { recursive: true });
     execFileSync(join(ag, 'source', 'run_autograder'), { env, stdio: 'pipe', cwd: root });
     const none = JSON.parse(readFileSync(join(ag, 'results', 'results.json'), 'utf8')) as { score: number; output: string };
     expect(none).toMatchObject({ score: 0 });
