@@ -311,6 +311,35 @@ describe('kvlab export', () => {
     expect(readFileSync(out, 'utf8')).toContain('{%100%K -> V}');
   });
 
+  it("gift and moodle-xml note a multiple-choice credit Moodle has no fraction for (lint's rule); qti does not", async () => {
+    const choices = (right: number) => Array.from({ length: 12 }, (_, i) => ({ text: `c${i}`, correct: i < right }));
+    const dir = tempFiles({
+      'm.yaml': JSON.stringify({
+        bank: 'm',
+        title: 'M',
+        questions: [
+          { id: 'eleven', type: 'multiple-choice', prompt: 'p', choices: choices(11) },
+          { id: 'three', type: 'multiple-choice', prompt: 'p', choices: choices(3) },
+        ],
+      }),
+    });
+    const reason = "11 right choices are worth 1/11 of the points each, which is not one of Moodle's grade fractions (1/k for k = 1–10 or 20), so Moodle refuses its GIFT and Moodle XML export";
+    const lint = await kvlab(['lint', join(dir, 'm.yaml')]);
+    expect(lint.code).toBe(0);
+    expect(lint.stderr).toContain(`Moodle cannot import its credit: question 'eleven': ${reason};`);
+    for (const [format, name] of [['gift', 'm.gift'], ['moodle-xml', 'm.xml'], ['qti', 'm.zip']] as const) {
+      const out = join(tempDir(), name);
+      const result = await kvlab(['export', '--format', format, join(dir, 'm.yaml'), '--out', out]);
+      expect(result.code, format).toBe(0);
+      const notes = result.stdout.split('\n').filter((line) => line.startsWith('note: ') && /Moodle's importer/.test(line));
+      expect(notes, format).toEqual(
+        format === 'qti'
+          ? []
+          : [`note: eleven (multiple-choice) is refused by Moodle's importer, and the whole file with it: ${reason}; mark at most 10 choices right, or use --format qti, which carries it as it is`],
+      );
+    }
+  });
+
   it('moodle-xml: well-formed, with grades, answers, fractions, tolerances and feedback', async () => {
     const out = join(tempDir(), 'bank.xml');
     expect((await kvlab(['export', '--format', 'moodle-xml', bankFile, '--out', out])).code).toBe(0);

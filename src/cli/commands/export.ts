@@ -57,6 +57,9 @@ export const registerExport: RegisterCommand = (program, ctx) => {
       for (const item of exportItems(bank, seed)) {
         const limit = item.lms.limits?.(item.data);
         if (limit !== undefined) io.stdout(`note: ${item.title} (${item.type}) is ${limit}\n`);
+        // GIFT and Moodle XML are both read by Moodle's importer; QTI goes elsewhere.
+        const moodleLimit = format === 'qti' ? undefined : item.lms.moodleLimits?.(item.data);
+        if (moodleLimit !== undefined) io.stdout(`note: ${item.title} (${item.type}) is ${moodleLimit}\n`);
       }
       if (format === 'gift') {
         for (const { item, limit } of giftLimits(bank, seed)) io.stdout(`note: ${item.title} (${item.type}) is ${limit}\n`);

@@ -155,6 +155,15 @@ const choiceId = (i: number) => `C${i}`;
  */
 const MOODLE_SHARES: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20]);
 
+/**
+ * Why Moodle refuses the credit of `right` right choices, or undefined when it takes it. One rule for
+ * `kvlab lint`'s warning and `kvlab export`'s note (GIFT and Moodle XML), so the two cannot disagree.
+ */
+function moodleCreditRefusal(right: number): string | undefined {
+  if (MOODLE_SHARES.has(right)) return undefined;
+  return `${right} right choices are worth 1/${right} of the points each, which is not one of Moodle's grade fractions (1/k for k = 1–10 or 20), so Moodle refuses its GIFT and Moodle XML export`;
+}
+
 function lms<D extends SingleChoiceQuestion | MultipleChoiceQuestion>(single: boolean): QuestionTypeModule<D, Compiled<D>, ChoiceVariant, SingleChoiceKey | MultipleChoiceKey, Item>['lms'] {
   return {
     resolve: (cq, ctx) => resolve(cq, ctx.values),
@@ -170,6 +179,10 @@ function lms<D extends SingleChoiceQuestion | MultipleChoiceQuestion>(single: bo
         q.ele('answernumbering').txt('abc');
         for (const c of item.choices) kit.answer(q, c.percent, kit.inlineHtml(c.text), c.feedback);
       },
+    },
+    moodleLimits(item) {
+      const refusal = moodleCreditRefusal(item.choices.filter((c) => c.correct).length);
+      return refusal === undefined ? undefined : `refused by Moodle's importer, and the whole file with it: ${refusal}; mark at most 10 choices right, or use --format qti, which carries it as it is`;
     },
     qti: (item) => ({
       cardinality: single ? 'single' : 'multiple',
@@ -246,9 +259,8 @@ export const multipleChoice: QuestionTypeModule<MultipleChoiceQuestion, Compiled
   key: (cq) => ({ type: 'multiple-choice', answer: cq.def.choices.filter((c) => c.correct).map((c) => c.id) }),
   describeKey: (key) => key.answer.join(', '),
   warnings(cq) {
-    const right = cq.choices.filter((c) => c.correct).length;
-    if (MOODLE_SHARES.has(right)) return [];
-    return [`Moodle cannot import its credit: ${cq.label}: ${right} right choices are worth 1/${right} of the points each, which is not one of Moodle's grade fractions (1/k for k = 1–10 or 20), so Moodle refuses its GIFT and Moodle XML export; mark at most 10 choices right (QTI carries it as it is)`];
+    const refusal = moodleCreditRefusal(cq.choices.filter((c) => c.correct).length);
+    return refusal === undefined ? [] : [`Moodle cannot import its credit: ${cq.label}: ${refusal}; mark at most 10 choices right (QTI carries it as it is)`];
   },
   grade(cq, answer, ctx) {
     if (!Array.isArray(answer)) return { kind: 'not-graded', reason: `expected a list of choice ids (${ids(cq)}), got ${describe(answer)}` };

@@ -156,6 +156,8 @@ export interface LmsHooks<C, I> {
   limits?(item: I): string | undefined;
   /** A note for the export command's output when it writes GIFT: what GIFT loses of this item (Moodle XML keeps). */
   giftLimits?(item: I): string | undefined;
+  /** A note for the export command's output when it writes GIFT or Moodle XML (both for Moodle's importer): what Moodle refuses of this item. */
+  moodleLimits?(item: I): string | undefined;
 }
 
 /** The xmlbuilder2 node methods the writers use (structural, so declarations need no xmlbuilder2). */
