@@ -28,7 +28,7 @@
  *
  * A step reads every weight (9.4 MB) and every cached pair (6 MiB at n_c = 1024) once a token, so it is
  * bound by how fast a core streams memory; the limit streams from L2 and L3 as well, but only the K and V.
-  */
+ */
 import {
   createCache,
   createDecoder,
